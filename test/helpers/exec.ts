@@ -12,6 +12,8 @@ export interface RunOptions {
 
 export interface RunResult {
   stdout: string;
+  /** stdout as bytes, for commands that print binary content. */
+  stdoutBytes: Buffer;
   stderr: string;
   /** Exit code; -1 when the command was killed or could not start. */
   code: number;
@@ -34,13 +36,15 @@ export function run(command: string, args: readonly string[], opts: RunOptions =
         timeout,
         killSignal: 'SIGKILL',
         maxBuffer: 64 * 1024 * 1024,
-        encoding: 'utf8',
+        encoding: 'buffer',
       },
-      (err, stdout, stderr) => {
-        if (!err) return resolve({ stdout, stderr, code: 0 });
+      (err, stdoutBytes, stderrBytes) => {
+        const stdout = stdoutBytes.toString('utf8');
+        const stderr = stderrBytes.toString('utf8');
+        if (!err) return resolve({ stdout, stdoutBytes, stderr, code: 0 });
         const e = err as NodeJS.ErrnoException & { code?: number | string; killed?: boolean; signal?: string };
         const code = typeof e.code === 'number' ? e.code : -1;
-        if (opts.allowFailure && typeof e.code === 'number') return resolve({ stdout, stderr, code });
+        if (opts.allowFailure && typeof e.code === 'number') return resolve({ stdout, stdoutBytes, stderr, code });
         const why = e.killed ? `killed after ${timeout} ms` : typeof e.code === 'number' ? `exit ${e.code}` : String(e.code ?? e.message);
         reject(new Error(`${formatCommand(command, args)} failed (${why})\n--- stdout ---\n${tail(stdout)}\n--- stderr ---\n${tail(stderr)}`));
       },

@@ -1,4 +1,5 @@
 import { request, type IncomingHttpHeaders } from 'node:http';
+import { sha256 } from './oci-layout.js';
 
 export interface RegistryTarget {
   url: string;
@@ -57,3 +58,42 @@ export const ALL_MANIFEST_TYPES = [
   'application/vnd.docker.distribution.manifest.v2+json',
   'application/vnd.docker.distribution.manifest.list.v2+json',
 ] as const;
+
+export interface ImageManifestJson {
+  mediaType?: string;
+  config: { mediaType: string; digest: string; size: number };
+  layers: { mediaType: string; digest: string; size: number }[];
+}
+
+export interface FetchedManifest {
+  /** Docker-Content-Digest as served. */
+  digest: string;
+  contentType: string;
+  bytes: Buffer;
+  json: ImageManifestJson;
+}
+
+/** GET a manifest; anything but 200 throws with the status and body. */
+export async function getManifest(target: RegistryTarget, repo: string, ref: string, accept: string | readonly string[] = ALL_MANIFEST_TYPES): Promise<FetchedManifest> {
+  const res = await registryRequest(target, 'GET', `/v2/${repo}/manifests/${ref}`, { accept });
+  if (res.status !== 200) throw new Error(`GET /v2/${repo}/manifests/${ref}: ${res.status} ${res.body.toString()}`);
+  return {
+    digest: String(res.headers['docker-content-digest']),
+    contentType: String(res.headers['content-type']),
+    bytes: res.body,
+    json: JSON.parse(res.body.toString('utf8')) as ImageManifestJson,
+  };
+}
+
+/**
+ * GETs the config and every layer of an image manifest from `repo` and returns the digests that
+ * were not served with status 200 and matching bytes (an empty list when the image is whole).
+ */
+export async function unservedBlobs(target: RegistryTarget, repo: string, manifest: ImageManifestJson): Promise<string[]> {
+  const bad: string[] = [];
+  for (const { digest } of [manifest.config, ...manifest.layers]) {
+    const res = await registryRequest(target, 'GET', `/v2/${repo}/blobs/${digest}`);
+    if (res.status !== 200 || sha256(res.body) !== digest) bad.push(digest);
+  }
+  return bad;
+}
