@@ -1,5 +1,5 @@
 import { request, type IncomingHttpHeaders } from 'node:http';
-import { sha256 } from './oci-layout.js';
+import { OCI_MANIFEST, sha256 } from './oci-layout.js';
 
 export interface RegistryTarget {
   url: string;
@@ -96,4 +96,75 @@ export async function unservedBlobs(target: RegistryTarget, repo: string, manife
     if (res.status !== 200 || sha256(res.body) !== digest) bad.push(digest);
   }
   return bad;
+}
+
+function expectStatus(res: RegistryResponse, want: number, what: string): RegistryResponse {
+  if (res.status !== want) throw new Error(`${what}: expected ${want}, got ${res.status} ${JSON.stringify(res.headers)} ${res.body.toString()}`);
+  return res;
+}
+
+/** POST /v2/<repo>/blobs/uploads/ and return the upload URL path from Location (202 expected). */
+export async function startUpload(target: RegistryTarget, repo: string): Promise<string> {
+  const res = expectStatus(await registryRequest(target, 'POST', `/v2/${repo}/blobs/uploads/`), 202, `POST /v2/${repo}/blobs/uploads/`);
+  const url = new URL(String(res.headers.location), target.url);
+  return url.pathname + url.search;
+}
+
+/** The upload URL with `digest=` added to its query. */
+export function withDigest(uploadPath: string, digest: string): string {
+  const url = new URL(uploadPath, 'http://x');
+  url.searchParams.set('digest', digest);
+  return url.pathname + url.search;
+}
+
+/**
+ * Pushes a blob the way containers/image does (POST, one PATCH with the whole body, PUT
+ * ?digest=) and returns its digest; every step must answer as the spec says.
+ */
+export async function pushBlob(target: RegistryTarget, repo: string, bytes: Buffer): Promise<string> {
+  const digest = sha256(bytes);
+  const upload = await startUpload(target, repo);
+  const patch = expectStatus(
+    await registryRequest(target, 'PATCH', upload, { body: bytes, headers: { 'content-type': 'application/octet-stream' } }),
+    202,
+    `PATCH ${upload}`,
+  );
+  const next = new URL(String(patch.headers.location ?? upload), target.url);
+  const put = withDigest(next.pathname + next.search, digest);
+  const res = expectStatus(await registryRequest(target, 'PUT', put), 201, `PUT ${put}`);
+  if (res.headers['docker-content-digest'] !== digest) throw new Error(`PUT ${put}: Docker-Content-Digest ${res.headers['docker-content-digest']}, want ${digest}`);
+  return digest;
+}
+
+/** PUT a manifest (201 expected) and return its digest. */
+export async function pushManifest(target: RegistryTarget, repo: string, ref: string, bytes: Buffer, contentType: string): Promise<string> {
+  expectStatus(
+    await registryRequest(target, 'PUT', `/v2/${repo}/manifests/${ref}`, { body: bytes, headers: { 'content-type': contentType } }),
+    201,
+    `PUT /v2/${repo}/manifests/${ref}`,
+  );
+  return sha256(bytes);
+}
+
+export interface PushedImage {
+  digest: string;
+  manifest: Buffer;
+  /** Every blob of the image (config and layers) by digest. */
+  blobs: Map<string, Buffer>;
+}
+
+/** Pushes a one-layer OCI image (a minimal config and `layer` as its layer) and tags it. */
+export async function pushImage(target: RegistryTarget, repo: string, tag: string, layer: Buffer): Promise<PushedImage> {
+  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [sha256(layer)] } }));
+  const blobs = new Map<string, Buffer>();
+  for (const b of [config, layer]) blobs.set(await pushBlob(target, repo, b), b);
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length },
+      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha256(layer), size: layer.length }],
+    }),
+  );
+  return { digest: await pushManifest(target, repo, tag, manifest, OCI_MANIFEST), manifest, blobs };
 }
