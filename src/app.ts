@@ -1,0 +1,67 @@
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { Authenticator } from './auth/authenticator.js';
+import type { Config } from './config/schema.js';
+import type { Clock } from './domain/clock.js';
+import { registerDataPlane } from './http/data-plane/routes.js';
+import { sendOciError } from './http/plugins/oci-errors.js';
+import type { Authorizer } from './policy/authorizer.js';
+import { BlobService } from './services/blob-service.js';
+import { ManifestService } from './services/manifest-service.js';
+import { RepositoryService } from './services/repository-service.js';
+import { UploadService } from './services/upload-service.js';
+import type { BlobStore } from './storage/blob/blob-store.js';
+import type { MetadataStore } from './storage/metadata/metadata-store.js';
+
+export interface AppDeps {
+  readonly metadata: MetadataStore;
+  readonly blobs: BlobStore;
+  readonly clock: Clock;
+  readonly authenticator: Authenticator;
+  readonly authorizer: Authorizer;
+}
+
+/** Builds the HTTP application without listening, so tests and `serve` share it. */
+export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
+  const app = Fastify({
+    logger: {
+      level: config.log.level,
+      // Credentials never reach the log, whatever a future log line includes.
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization'],
+    },
+    // Per-request access logs cost more than the HEAD they describe; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.limits.jsonBodyBytes,
+    http: { maxHeaderSize: config.limits.maxHeaderBytes },
+    // Uploads of tens of GiB may take long: no total request deadline, but an idle socket is closed.
+    requestTimeout: 0,
+    connectionTimeout: 5 * 60_000,
+    keepAliveTimeout: 75_000,
+    // The data plane's wildcard carries the whole path (name + digest).
+    routerOptions: { maxParamLength: 2048 },
+    exposeHeadRoutes: false,
+  });
+
+  // Data-plane bodies stream straight from the socket: no parser buffers them.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_request, _payload, done) => done(null));
+
+  const services = { metadata: deps.metadata, blobs: deps.blobs, clock: deps.clock };
+  registerDataPlane(app, {
+    deps: {
+      repositories: new RepositoryService(services),
+      blobs: new BlobService(services),
+      uploads: new UploadService({ ...services, maxBlobBytes: config.limits.maxBlobBytes }),
+      manifests: new ManifestService(services),
+      authorizer: deps.authorizer,
+      limits: config.limits,
+    },
+    authenticator: deps.authenticator,
+    clock: deps.clock,
+    requestsPerSecond: config.limits.requestsPerSecondPerClient,
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ message: `no route for ${request.method} ${request.url.split('?')[0]}` }));
+  app.setErrorHandler((err, request, reply) => sendOciError(request, reply, err));
+  return app;
+}

@@ -1,0 +1,31 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal } from '../../auth/principal.js';
+import type { Config } from '../../config/schema.js';
+import { authorize, type Authorizer } from '../../policy/authorizer.js';
+import { DATA_PLANE_ACTIONS, type DataPlaneOperation } from '../../policy/action-map.js';
+import type { BlobService } from '../../services/blob-service.js';
+import type { ManifestService } from '../../services/manifest-service.js';
+import type { RepositoryService } from '../../services/repository-service.js';
+import type { UploadService } from '../../services/upload-service.js';
+
+/** What the data-plane handlers need, handed over by buildApp (no globals, no request bag). */
+export interface DataPlaneDeps {
+  readonly repositories: RepositoryService;
+  readonly blobs: BlobService;
+  readonly uploads: UploadService;
+  readonly manifests: ManifestService;
+  readonly authorizer: Authorizer;
+  readonly limits: Config['limits'];
+}
+
+export interface Call {
+  readonly request: FastifyRequest;
+  readonly reply: FastifyReply;
+  readonly principal: Principal;
+  readonly query: URLSearchParams;
+}
+
+/** Authorises the ECR action behind a data-plane operation on a repository (DENIED otherwise). */
+export function authorizeOperation(deps: DataPlaneDeps, call: Call, operation: DataPlaneOperation, repository?: string): Promise<void> {
+  return authorize(deps.authorizer, { principal: call.principal, action: DATA_PLANE_ACTIONS[operation], repository });
+}

@@ -1,0 +1,42 @@
+import { parseReference } from '../../domain/names.js';
+import { readLimited } from './body.js';
+import type { Call, DataPlaneDeps } from './context.js';
+import { authorizeOperation } from './context.js';
+
+/** end-2/end-3: GET|HEAD /v2/<name>/manifests/<reference> */
+export async function getManifest(deps: DataPlaneDeps, call: Call, name: string, ref: string): Promise<unknown> {
+  await authorizeOperation(deps, call, 'pullManifest', name);
+  const reference = parseReference(ref);
+  const repository = await deps.repositories.get(name);
+  const manifest = await deps.manifests.get(repository, reference, call.request.headers.accept);
+  call.reply
+    .header('content-type', manifest.mediaType)
+    .header('content-length', manifest.size)
+    .header('docker-content-digest', manifest.digest)
+    .header('etag', `"${manifest.digest}"`);
+  return call.request.method === 'HEAD' ? call.reply.send() : call.reply.send(manifest.content);
+}
+
+/** end-7: PUT /v2/<name>/manifests/<reference> */
+export async function putManifest(deps: DataPlaneDeps, call: Call, name: string, ref: string): Promise<unknown> {
+  await authorizeOperation(deps, call, 'pushManifest', name);
+  const reference = parseReference(ref);
+  const content = await readLimited(call.request, deps.limits.manifestBytes, 'MANIFEST_TOO_LARGE');
+  const repository = await deps.repositories.forPush(name);
+  const pushed = await deps.manifests.put(repository, reference, content, call.request.headers['content-type']);
+  if (pushed.subject) call.reply.header('oci-subject', pushed.subject);
+  return call.reply
+    .code(201)
+    .header('location', `/v2/${name}/manifests/${pushed.digest}`)
+    .header('docker-content-digest', pushed.digest)
+    .send();
+}
+
+/** end-9: DELETE /v2/<name>/manifests/<reference> (a digest deletes the manifest, a tag only the tag) */
+export async function deleteManifest(deps: DataPlaneDeps, call: Call, name: string, ref: string): Promise<unknown> {
+  await authorizeOperation(deps, call, 'deleteManifest', name);
+  const reference = parseReference(ref);
+  const repository = await deps.repositories.get(name);
+  await deps.manifests.delete(repository, reference);
+  return call.reply.code(202).send();
+}

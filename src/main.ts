@@ -1,0 +1,175 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildApp } from './app.js';
+import { createAuthenticator } from './auth/authenticator.js';
+import { resolveRootCredentials } from './auth/root-credentials.js';
+import { ConfigError, loadConfig } from './config/load.js';
+import { ConfigSchema, type Config } from './config/schema.js';
+import { systemClock } from './domain/clock.js';
+import { rootOnlyAuthorizer } from './policy/authorizer.js';
+import { GcService } from './services/gc-service.js';
+import { FsBlobStore } from './storage/blob/fs-blob-store.js';
+import { migrateMetadataStore, openMetadataStore, type MetadataStoreConfig } from './storage/metadata/open.js';
+
+const USAGE = `usage: wharf <command> [options]
+
+commands:
+  serve     run the registry
+  migrate   apply database migrations and exit
+  gc        run garbage collection once and exit
+  config    print the configuration schema (config schema) or the effective config (config show)
+
+options (serve, migrate, gc, config show):
+  --listen HOST:PORT    address to listen on (default 127.0.0.1:5000; env WHARF_LISTEN)
+  --data-dir DIR        data directory (default ./wharf-data; env WHARF_DATA_DIR)
+  --config FILE         YAML or JSON config file (env WHARF_CONFIG)
+  --database-url URL    PostgreSQL for metadata instead of SQLite (env WHARF_DATABASE_URL)
+  --region REGION       AWS region the registry presents (default us-east-1)
+  --account-id ID       12-digit account id (default 000000000000)`;
+
+const FLAG_OPTIONS = {
+  listen: { type: 'string' },
+  'data-dir': { type: 'string' },
+  config: { type: 'string' },
+  'database-url': { type: 'string' },
+  region: { type: 'string' },
+  'account-id': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        return await serve(await configFrom(rest));
+      case 'migrate': {
+        const applied = await migrateMetadataStore(metadataConfig(await configFrom(rest)));
+        console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+        return;
+      }
+      case 'gc':
+        return await runGcOnce(await configFrom(rest));
+      case 'config':
+        if (rest[0] === 'schema') return console.log(JSON.stringify(ConfigSchema, null, 2));
+        if (rest[0] === 'show') return console.log(JSON.stringify(redact(await configFrom(rest.slice(1))), null, 2));
+        break;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        return;
+    }
+    console.error(`unknown command: ${argv.join(' ')}\n\n${USAGE}`);
+    process.exitCode = 2;
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exitCode = 2;
+      return;
+    }
+    throw err;
+  }
+}
+
+async function configFrom(args: string[]): Promise<Config> {
+  const { values } = parseArgs({ args, options: FLAG_OPTIONS, strict: true, allowPositionals: false });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  return loadConfig({
+    file: values.config,
+    flags: {
+      listen: values.listen,
+      dataDir: values['data-dir'],
+      databaseUrl: values['database-url'],
+      region: values.region,
+      accountId: values['account-id'],
+    },
+  });
+}
+
+function metadataConfig(config: Config): MetadataStoreConfig {
+  return config.databaseUrl
+    ? { kind: 'postgres', url: config.databaseUrl }
+    : { kind: 'sqlite', file: path.resolve(config.dataDir, 'wharf.db') };
+}
+
+async function openStores(config: Config) {
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const metadata = await openMetadataStore(metadataConfig(config));
+  const blobs = new FsBlobStore(path.resolve(config.dataDir, 'blobs'), systemClock);
+  return { metadata, blobs };
+}
+
+function gcService(config: Config, stores: Awaited<ReturnType<typeof openStores>>): GcService {
+  return new GcService({
+    ...stores,
+    clock: systemClock,
+    blobGraceMs: config.gc.blobGraceSeconds * 1000,
+    uploadTtlMs: config.gc.uploadTtlSeconds * 1000,
+  });
+}
+
+async function runGcOnce(config: Config): Promise<void> {
+  const stores = await openStores(config);
+  try {
+    console.log(JSON.stringify(await gcService(config, stores).run()));
+  } finally {
+    await stores.metadata.close();
+  }
+}
+
+async function serve(config: Config): Promise<void> {
+  const stores = await openStores(config);
+  const root = await resolveRootCredentials(config);
+  const app = buildApp(config, {
+    ...stores,
+    clock: systemClock,
+    authenticator: createAuthenticator({ root, accountId: config.accountId }),
+    authorizer: rootOnlyAuthorizer,
+  });
+  if (root.file) app.log.info({ file: root.file, accessKeyId: root.accessKeyId }, 'root credentials are in this file (readable only by its owner)');
+
+  const gc = gcService(config, stores);
+  let gcRunning = false;
+  const gcTimer =
+    config.gc.intervalSeconds > 0
+      ? setInterval(() => {
+          if (gcRunning) return;
+          gcRunning = true;
+          gc.run()
+            .then((report) => app.log.info({ gc: report }, 'garbage collection finished'))
+            .catch((err: unknown) => app.log.error({ err }, 'garbage collection failed'))
+            .finally(() => (gcRunning = false));
+        }, config.gc.intervalSeconds * 1000)
+      : undefined;
+  gcTimer?.unref();
+
+  const { host, port } = parseListen(config.listen);
+  await app.listen({ host, port });
+
+  const shutdown = async (signal: string): Promise<void> => {
+    app.log.info({ signal }, 'shutting down');
+    if (gcTimer) clearInterval(gcTimer);
+    await app.close();
+    await stores.metadata.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', (s) => void shutdown(s));
+  process.once('SIGTERM', (s) => void shutdown(s));
+}
+
+function parseListen(listen: string): { host: string; port: number } {
+  const at = listen.lastIndexOf(':');
+  const port = Number(listen.slice(at + 1));
+  if (at <= 0 || !Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError([`listen: "${listen}" is not HOST:PORT`]);
+  return { host: listen.slice(0, at).replace(/^\[(.*)\]$/, '$1'), port };
+}
+
+function redact(config: Config): unknown {
+  return { ...config, auth: { ...config.auth, rootSecretAccessKey: config.auth.rootSecretAccessKey ? '<redacted>' : undefined } };
+}

@@ -1,0 +1,30 @@
+import type { Principal } from '../auth/principal.js';
+import { RegistryError } from '../errors/registry-error.js';
+
+export interface AuthorizationRequest {
+  readonly principal: Principal;
+  readonly action: string;
+  /** Repository name, or undefined for registry-wide actions. */
+  readonly repository?: string | undefined;
+}
+
+/**
+ * Decides whether a principal may perform an ECR action on a resource. The only principal today
+ * is the account root, which may do anything in its own account; the IAM policy evaluator
+ * replaces this implementation without changing callers.
+ */
+export interface Authorizer {
+  isAllowed(request: AuthorizationRequest): Promise<boolean>;
+}
+
+export const rootOnlyAuthorizer: Authorizer = {
+  async isAllowed(request) {
+    return request.principal.kind === 'root';
+  },
+};
+
+export async function authorize(authorizer: Authorizer, request: AuthorizationRequest): Promise<void> {
+  if (!(await authorizer.isAllowed(request))) {
+    throw new RegistryError('DENIED', `not authorized to perform ${request.action}${request.repository ? ` on ${request.repository}` : ''}`);
+  }
+}

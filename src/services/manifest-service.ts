@@ -1,0 +1,97 @@
+import type { Clock } from '../domain/clock.js';
+import { digestAlgorithm, type Digest } from '../domain/digest.js';
+import { parseManifest, type ParsedManifest } from '../domain/manifest.js';
+import { acceptsManifest, OCI_INDEX } from '../domain/media-types.js';
+import type { Reference } from '../domain/names.js';
+import { RegistryError } from '../errors/registry-error.js';
+import type { Descriptor, MetadataStore, MetadataTx, PageRequest, Repository, StoredManifest } from '../storage/metadata/metadata-store.js';
+
+export interface PushedManifest {
+  readonly digest: Digest;
+  readonly subject?: Digest | undefined;
+}
+
+/** Manifests, tags and referrers of a repository. */
+export class ManifestService {
+  constructor(private readonly options: { metadata: MetadataStore; clock: Clock }) {}
+
+  /**
+   * Validates and stores a manifest, moving the tag when the reference is one. Referenced blobs
+   * must be linked to the repository and index children stored in it; everything lands in one
+   * transaction, so a failed push changes nothing.
+   */
+  async put(repository: Repository, reference: Reference, content: Uint8Array, contentType: string | undefined): Promise<PushedManifest> {
+    const algorithm = reference.kind === 'digest' ? digestAlgorithm(reference.digest) : 'sha256';
+    const manifest = parseManifest(content, contentType, algorithm);
+    if (reference.kind === 'digest' && reference.digest !== manifest.digest) {
+      throw new RegistryError('DIGEST_INVALID', `manifest digest is ${manifest.digest}, not ${reference.digest}`, {
+        detail: { expected: reference.digest, actual: manifest.digest },
+      });
+    }
+    await this.options.metadata.write(async (tx) => {
+      const now = this.options.clock.now();
+      await checkReferences(tx, repository, manifest, now);
+      await tx.manifests.put(repository.id, manifest, now);
+      if (reference.kind === 'tag') await tx.tags.put(repository.id, reference.tag, manifest.digest, now);
+    });
+    return { digest: manifest.digest, subject: manifest.subject };
+  }
+
+  /** Resolves a tag or digest to the stored manifest, honouring the client's Accept header. */
+  async get(repository: Repository, reference: Reference, accept?: string): Promise<StoredManifest> {
+    const manifest = await this.options.metadata.read(async (tx) => {
+      const digest = reference.kind === 'digest' ? reference.digest : await tx.tags.get(repository.id, reference.tag);
+      return digest ? tx.manifests.get(repository.id, digest) : undefined;
+    });
+    if (!manifest) throw unknownManifest(repository, reference);
+    if (!acceptsManifest(accept, manifest.mediaType)) {
+      throw new RegistryError('MANIFEST_NOT_ACCEPTABLE', `manifest is ${manifest.mediaType}, which the Accept header does not list`);
+    }
+    return manifest;
+  }
+
+  /** By digest: deletes the manifest and every tag on it. By tag: deletes the tag only. */
+  async delete(repository: Repository, reference: Reference): Promise<void> {
+    await this.options.metadata.write(async (tx) => {
+      if (reference.kind === 'tag') {
+        if (!(await tx.tags.delete(repository.id, reference.tag))) throw unknownManifest(repository, reference);
+        return;
+      }
+      if (await tx.manifests.isReferencedByIndex(repository.id, reference.digest)) {
+        throw new RegistryError('MANIFEST_REFERENCED', `manifest ${reference.digest} is listed by an index; delete the index first`);
+      }
+      if (!(await tx.manifests.delete(repository.id, reference.digest))) throw unknownManifest(repository, reference);
+    });
+  }
+
+  async listTags(repository: Repository, page: PageRequest): Promise<string[]> {
+    return this.options.metadata.read((tx) => tx.tags.list(repository.id, page));
+  }
+
+  /** The referrers API's response: an OCI index of the manifests whose subject is `subject`. */
+  async referrers(repository: Repository, subject: Digest, artifactType?: string): Promise<{ mediaType: string; schemaVersion: 2; manifests: Descriptor[] }> {
+    const manifests = await this.options.metadata.read((tx) => tx.manifests.listReferrers(repository.id, subject, artifactType));
+    return { schemaVersion: 2, mediaType: OCI_INDEX, manifests };
+  }
+}
+
+/** Referenced blobs must be linked to the repository (the links are refreshed), index children stored in it. */
+async function checkReferences(tx: MetadataTx, repository: Repository, manifest: ParsedManifest, now: Date): Promise<void> {
+  const linked = manifest.blobs.length > 0 ? await tx.blobs.useLinked(repository.id, manifest.blobs, now) : new Set<Digest>();
+  const missingBlob = manifest.blobs.find((d) => !linked.has(d));
+  if (missingBlob) {
+    throw new RegistryError('MANIFEST_BLOB_UNKNOWN', `blob ${missingBlob} is not in repository ${repository.name}`, { detail: { digest: missingBlob } });
+  }
+  const stored = manifest.children.length > 0 ? await tx.manifests.existing(repository.id, manifest.children) : new Set<Digest>();
+  const missingChild = manifest.children.find((d) => !stored.has(d));
+  if (missingChild) {
+    throw new RegistryError('MANIFEST_BLOB_UNKNOWN', `manifest ${missingChild} listed by the index is not in repository ${repository.name}`, {
+      detail: { digest: missingChild },
+    });
+  }
+}
+
+function unknownManifest(repository: Repository, reference: Reference): RegistryError {
+  const ref = reference.kind === 'tag' ? reference.tag : reference.digest;
+  return new RegistryError('MANIFEST_UNKNOWN', `manifest ${ref} unknown to repository ${repository.name}`, { detail: { reference: ref } });
+}

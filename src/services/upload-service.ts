@@ -1,0 +1,139 @@
+import { randomUUID, type Hash } from 'node:crypto';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Clock } from '../domain/clock.js';
+import { createDigester, digestAlgorithm, finishDigest, type Digest } from '../domain/digest.js';
+import { RegistryError } from '../errors/registry-error.js';
+import type { BlobStore } from '../storage/blob/blob-store.js';
+import type { MetadataStore, Repository, Upload } from '../storage/metadata/metadata-store.js';
+import { HashStates } from './hash-states.js';
+
+export interface UploadServiceOptions {
+  readonly metadata: MetadataStore;
+  readonly blobs: BlobStore;
+  readonly clock: Clock;
+  /** Largest blob accepted; an upload growing past it fails with SIZE_INVALID. */
+  readonly maxBlobBytes: number;
+}
+
+export interface Chunk {
+  readonly body: Readable;
+  /** Where the client says the chunk starts (from Content-Range); must equal the upload's offset. */
+  readonly start?: number | undefined;
+  /** Bytes the client says it sends (Content-Length), checked against what arrived. */
+  readonly length?: number | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * Blob uploads: start, append chunks (hashing as they stream), complete with a digest, cancel.
+ * Used by the OCI data plane and, later, by ECR's layer-upload actions.
+ */
+export class UploadService {
+  readonly #hashes = new HashStates();
+
+  constructor(private readonly options: UploadServiceOptions) {}
+
+  async start(repository: Repository): Promise<Upload> {
+    const storeKey = await this.options.blobs.startUpload();
+    const id = randomUUID();
+    return this.options.metadata.write((tx) => tx.uploads.create({ id, repositoryId: repository.id, storeKey }, this.options.clock.now()));
+  }
+
+  /** The upload, if it exists and belongs to the repository. */
+  async get(repository: Repository, id: string): Promise<Upload> {
+    const upload = await this.options.metadata.read((tx) => tx.uploads.get(id));
+    if (!upload || upload.repositoryId !== repository.id) throw new RegistryError('BLOB_UPLOAD_UNKNOWN');
+    return upload;
+  }
+
+  /** Streams a chunk into the upload; resolves with the new offset. */
+  async append(upload: Upload, chunk: Chunk): Promise<number> {
+    if (chunk.start !== undefined && chunk.start !== upload.offset) {
+      throw new RegistryError('UPLOAD_OUT_OF_ORDER', `chunk starts at ${chunk.start}; the upload holds ${upload.offset} bytes`, {
+        detail: { offset: upload.offset },
+      });
+    }
+    const hash = await this.#hashStateAt(upload);
+    let received = 0;
+    const maxBytes = this.options.maxBlobBytes - upload.offset;
+    const hashing = new Transform({
+      transform(data: Buffer, _encoding, callback) {
+        received += data.length;
+        if (received > maxBytes) {
+          callback(new RegistryError('SIZE_INVALID', 'blob exceeds the size limit'));
+          return;
+        }
+        hash.update(data);
+        callback(null, data);
+      },
+    });
+    let offset: number;
+    try {
+      const appended = this.options.blobs.append(upload.storeKey, upload.offset, hashing, chunk.signal);
+      await Promise.all([pipeline(chunk.body, hashing), appended]);
+      offset = await appended;
+      if (chunk.length !== undefined && received !== chunk.length) {
+        throw new RegistryError('SIZE_INVALID', `received ${received} bytes; Content-Length said ${chunk.length}`);
+      }
+    } catch (err) {
+      // The hash state may be ahead of what was stored: forget it, keep whatever prefix landed.
+      this.#hashes.drop(upload.id);
+      const stored = await this.options.blobs.uploadSize(upload.storeKey).catch(() => upload.offset);
+      await this.options.metadata.write((tx) => tx.uploads.setOffset(upload.id, stored, this.options.clock.now()));
+      throw err;
+    }
+    await this.options.metadata.write((tx) => tx.uploads.setOffset(upload.id, offset, this.options.clock.now()));
+    this.#hashes.put(upload.id, offset, hash);
+    return offset;
+  }
+
+  /**
+   * Appends the final chunk (if any), checks the digest and commits. On a digest mismatch the
+   * upload is discarded and nothing is stored.
+   */
+  async complete(repository: Repository, upload: Upload, expected: Digest, finalChunk?: Chunk): Promise<{ digest: Digest; size: number }> {
+    const size = finalChunk ? await this.append(upload, finalChunk) : upload.offset;
+    const uploaded = { ...upload, offset: size };
+    const actual = await this.#finalDigest(uploaded, digestAlgorithm(expected));
+    if (actual !== expected) {
+      await this.cancel(uploaded);
+      throw new RegistryError('DIGEST_INVALID', `digest ${expected} does not match the uploaded content`, { detail: { expected, actual } });
+    }
+    const now = this.options.clock.now();
+    // Order matters for online GC: the blob row is refreshed before the bytes are published, and
+    // the link is made only once they are; a crash in between leaves nothing half-visible.
+    await this.options.metadata.write((tx) => tx.blobs.touch(expected, size, now));
+    await this.options.blobs.commit(upload.storeKey, expected);
+    await this.options.metadata.write(async (tx) => {
+      await tx.blobs.link(repository.id, expected, this.options.clock.now());
+      await tx.uploads.delete(upload.id);
+    });
+    this.#hashes.drop(upload.id);
+    return { digest: expected, size };
+  }
+
+  async cancel(upload: Upload): Promise<void> {
+    this.#hashes.drop(upload.id);
+    await this.options.metadata.write((tx) => tx.uploads.delete(upload.id));
+    await this.options.blobs.abortUpload(upload.storeKey);
+  }
+
+  async #finalDigest(upload: Upload, algorithm: 'sha256' | 'sha512'): Promise<Digest> {
+    if (algorithm === 'sha256') return finishDigest('sha256', await this.#hashStateAt(upload));
+    // Chunks are hashed with sha256 as they arrive; the rare sha512 push is hashed at the end.
+    return finishDigest(algorithm, await this.#rehash(upload, algorithm));
+  }
+
+  async #hashStateAt(upload: Upload): Promise<Hash> {
+    return this.#hashes.take(upload.id, upload.offset) ?? this.#rehash(upload, 'sha256');
+  }
+
+  async #rehash(upload: Upload, algorithm: 'sha256' | 'sha512'): Promise<Hash> {
+    const hash = createDigester(algorithm);
+    if (upload.offset === 0) return hash;
+    const stored = await this.options.blobs.readUpload(upload.storeKey, { start: 0, end: upload.offset - 1 });
+    for await (const data of stored) hash.update(data as Buffer);
+    return hash;
+  }
+}
