@@ -1,0 +1,249 @@
+import { randomUUID } from 'node:crypto';
+import type { Dirent } from 'node:fs';
+import { mkdir, open, opendir, rename, rm, stat, utimes, type FileHandle } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { systemClock, type Clock } from '../../domain/clock.js';
+import { digestAlgorithm, digestEncoded, parseDigest, type Digest } from '../../domain/digest.js';
+import { RegistryError } from '../../errors/registry-error.js';
+import type { BlobInfo, BlobStore, ByteRange, UploadInfo } from './blob-store.js';
+
+// The shape randomUUID() produces. Anything else is refused before it reaches a path.
+const UPLOAD_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const FILE_MODE = 0o600;
+const DIR_MODE = 0o700;
+
+/**
+ * BlobStore on a local filesystem.
+ *
+ *   <root>/uploads/<key>                              in-progress uploads (key = random UUID)
+ *   <root>/blobs/<algorithm>/<first 2 hex>/<encoded>  committed blobs
+ *
+ * Commit is fsync + rename + fsync of the directory, so the rename is the publish step and a blob
+ * whose commit resolved survives a crash. Uploads are fsynced only at commit: a process crash loses
+ * nothing, but a power loss may cut (or, on some filesystems, zero) the tail of recent appends.
+ * Operations on one upload must not overlap (the upload service serialises them through the
+ * upload row); operations on different uploads and on blobs may run concurrently.
+ */
+export class FsBlobStore implements BlobStore {
+  readonly #uploads: string;
+  readonly #blobs: string;
+  readonly #clock: Clock;
+
+  /** `clock` stamps committed blobs, so the GC grace period is measured on the clock GC uses. */
+  constructor(root: string, clock: Clock = systemClock) {
+    this.#uploads = resolve(root, 'uploads');
+    this.#blobs = resolve(root, 'blobs');
+    this.#clock = clock;
+  }
+
+  async startUpload(): Promise<string> {
+    const key = randomUUID();
+    await mkdir(this.#uploads, { recursive: true, mode: DIR_MODE });
+    await (await open(this.#uploadPath(key), 'wx', FILE_MODE)).close();
+    return key;
+  }
+
+  async append(key: string, offset: number, body: Readable, signal?: AbortSignal): Promise<number> {
+    // 'r+' rather than 'a': Linux ignores the position for files opened in append mode.
+    const file = await this.#openUpload(key, 'r+');
+    let size: number;
+    try {
+      size = (await file.stat()).size;
+    } catch (err) {
+      await file.close();
+      throw err;
+    }
+    if (size !== offset) {
+      await file.close();
+      throw new RegistryError('UPLOAD_OUT_OF_ORDER', `upload holds ${size} bytes; chunk starts at ${offset}`, {
+        detail: { size },
+      });
+    }
+    // The stream owns the handle from here and closes it on finish or destroy; pipeline settles
+    // only after that close, so on abort every byte written is in the file and the rest is not.
+    const out = file.createWriteStream({ start: offset });
+    await pipeline(body, out, { signal });
+    return offset + out.bytesWritten;
+  }
+
+  async uploadSize(key: string): Promise<number> {
+    try {
+      return (await stat(this.#uploadPath(key))).size;
+    } catch (err) {
+      throw isNotFound(err) ? new RegistryError('BLOB_UPLOAD_UNKNOWN') : err;
+    }
+  }
+
+  async readUpload(key: string, range?: ByteRange): Promise<Readable> {
+    return openRange(await this.#openUpload(key, 'r'), range);
+  }
+
+  async commit(key: string, digest: Digest): Promise<void> {
+    const source = this.#uploadPath(key);
+    const target = this.#blobPath(digest);
+    const now = this.#clock.now();
+    // Already present (another upload of the same bytes, or a retried commit): refresh its mtime
+    // so a GC sweep that is about to judge it unreferenced sees it as new, then drop the upload.
+    try {
+      await utimes(target, now, now);
+      await this.abortUpload(key);
+      return;
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+    const file = await this.#openUpload(key, 'r+');
+    try {
+      await file.utimes(now, now);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    const dir = dirname(target);
+    await mkdirDurably(dir);
+    // Atomic publish; a concurrent commit of the same digest replaces identical bytes.
+    await rename(source, target);
+    await syncDir(dir);
+  }
+
+  async abortUpload(key: string): Promise<void> {
+    await rm(this.#uploadPath(key), { force: true });
+  }
+
+  async stat(digest: Digest): Promise<BlobInfo | undefined> {
+    try {
+      const info = await stat(this.#blobPath(digest));
+      return { digest, size: info.size, modifiedAt: info.mtime };
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async open(digest: Digest, range?: ByteRange): Promise<Readable> {
+    let file: FileHandle;
+    try {
+      file = await open(this.#blobPath(digest), 'r');
+    } catch (err) {
+      throw isNotFound(err) ? new RegistryError('BLOB_UNKNOWN') : err;
+    }
+    // Reading through the open handle keeps the bytes readable even if the blob is deleted meanwhile.
+    return openRange(file, range);
+  }
+
+  async delete(digest: Digest): Promise<void> {
+    // Empty fan-out directories stay: removing one could race a commit between mkdir and rename.
+    await rm(this.#blobPath(digest), { force: true });
+  }
+
+  async *list(): AsyncIterable<BlobInfo> {
+    for await (const algorithm of entries(this.#blobs)) {
+      if (!algorithm.isDirectory()) continue;
+      for await (const prefix of entries(join(this.#blobs, algorithm.name))) {
+        if (!prefix.isDirectory()) continue;
+        for await (const file of entries(join(this.#blobs, algorithm.name, prefix.name))) {
+          const digest = file.isFile() && wellFormedDigest(algorithm.name, prefix.name, file.name);
+          if (!digest) continue;
+          const info = await this.stat(digest);
+          if (info) yield info; // undefined: deleted while listing
+        }
+      }
+    }
+  }
+
+  async *listUploads(): AsyncIterable<UploadInfo> {
+    for await (const entry of entries(this.#uploads)) {
+      if (!entry.isFile() || !UPLOAD_KEY.test(entry.name)) continue;
+      const info = await stat(join(this.#uploads, entry.name)).catch((err: unknown) => {
+        if (isNotFound(err)) return undefined; // aborted or committed while listing
+        throw err;
+      });
+      if (info) yield { key: entry.name, size: info.size, modifiedAt: info.mtime };
+    }
+  }
+
+  #uploadPath(key: string): string {
+    if (!UPLOAD_KEY.test(key)) throw new RegistryError('BLOB_UPLOAD_UNKNOWN');
+    return join(this.#uploads, key);
+  }
+
+  async #openUpload(key: string, flags: 'r' | 'r+'): Promise<FileHandle> {
+    try {
+      return await open(this.#uploadPath(key), flags);
+    } catch (err) {
+      throw isNotFound(err) ? new RegistryError('BLOB_UPLOAD_UNKNOWN') : err;
+    }
+  }
+
+  #blobPath(digest: Digest): string {
+    // Digest is branded, but re-validating keeps anything odd from ever becoming a path.
+    parseDigest(digest);
+    const encoded = digestEncoded(digest);
+    return join(this.#blobs, digestAlgorithm(digest), encoded.slice(0, 2), encoded);
+  }
+}
+
+/** Streams `range` (inclusive, within the file) of an open file, or all of it; closes the file. */
+async function openRange(file: FileHandle, range: ByteRange | undefined): Promise<Readable> {
+  if (range) {
+    let size: number;
+    try {
+      size = (await file.stat()).size;
+    } catch (err) {
+      await file.close();
+      throw err;
+    }
+    const { start, end } = range;
+    if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || start > end || end >= size) {
+      await file.close();
+      throw new RegistryError('RANGE_NOT_SATISFIABLE', undefined, { detail: { size } });
+    }
+    return file.createReadStream({ start, end });
+  }
+  return file.createReadStream();
+}
+
+/** Creates `dir` and its missing parents, fsyncing each parent that gained an entry. */
+async function mkdirDurably(dir: string): Promise<void> {
+  const first = await mkdir(dir, { recursive: true, mode: DIR_MODE });
+  if (first === undefined) return;
+  for (let created = dir; created !== dirname(created); created = dirname(created)) {
+    await syncDir(dirname(created));
+    if (created === first) return;
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Entries of `dir`, streamed; none if it does not exist. */
+async function* entries(dir: string): AsyncIterable<Dirent> {
+  let handle;
+  try {
+    handle = await opendir(dir);
+  } catch (err) {
+    if (isNotFound(err)) return;
+    throw err;
+  }
+  yield* handle;
+}
+
+function wellFormedDigest(algorithm: string, prefix: string, encoded: string): Digest | undefined {
+  if (!encoded.startsWith(prefix) || prefix.length !== 2) return undefined;
+  try {
+    return parseDigest(`${algorithm}:${encoded}`);
+  } catch {
+    return undefined;
+  }
+}
+
+function isNotFound(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}
