@@ -31,6 +31,8 @@ export interface Chunk {
  */
 export class UploadService {
   readonly #hashes = new HashStates();
+  /** Uploads with a chunk or commit in flight here: the BlobStore needs calls on one upload not to overlap. */
+  readonly #busy = new Set<string>();
 
   constructor(private readonly options: UploadServiceOptions) {}
 
@@ -49,6 +51,20 @@ export class UploadService {
 
   /** Streams a chunk into the upload; resolves with the new offset. */
   async append(upload: Upload, chunk: Chunk): Promise<number> {
+    return this.#exclusive(upload, () => this.#append(upload, chunk));
+  }
+
+  async #exclusive<T>(upload: Upload, fn: () => Promise<T>): Promise<T> {
+    if (this.#busy.has(upload.id)) throw new RegistryError('BLOB_UPLOAD_INVALID', 'another request is writing to this upload');
+    this.#busy.add(upload.id);
+    try {
+      return await fn();
+    } finally {
+      this.#busy.delete(upload.id);
+    }
+  }
+
+  async #append(upload: Upload, chunk: Chunk): Promise<number> {
     if (chunk.start !== undefined && chunk.start !== upload.offset) {
       throw new RegistryError('UPLOAD_OUT_OF_ORDER', `chunk starts at ${chunk.start}; the upload holds ${upload.offset} bytes`, {
         detail: { offset: upload.offset },
@@ -94,10 +110,14 @@ export class UploadService {
    */
   async complete(repository: Repository, upload: Upload, expected: Digest, finalChunk?: Chunk): Promise<{ digest: Digest; size: number }> {
     const size = finalChunk ? await this.append(upload, finalChunk) : upload.offset;
-    const uploaded = { ...upload, offset: size };
-    const actual = await this.#finalDigest(uploaded, digestAlgorithm(expected));
+    return this.#exclusive(upload, () => this.#commit(repository, { ...upload, offset: size }, expected));
+  }
+
+  async #commit(repository: Repository, upload: Upload, expected: Digest): Promise<{ digest: Digest; size: number }> {
+    const size = upload.offset;
+    const actual = await this.#finalDigest(upload, digestAlgorithm(expected));
     if (actual !== expected) {
-      await this.cancel(uploaded);
+      await this.cancel(upload);
       throw new RegistryError('DIGEST_INVALID', `digest ${expected} does not match the uploaded content`, { detail: { expected, actual } });
     }
     const now = this.options.clock.now();
