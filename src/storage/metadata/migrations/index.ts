@@ -1,0 +1,28 @@
+import { Migrator, type Kysely, type Migration } from 'kysely';
+import type { StoreDialect } from '../dialect.js';
+import type { Database } from '../schema.js';
+import { initial } from './0001-initial.js';
+
+/** Every migration by name; names sort in the order they apply. Listed here, not globbed, so dist/ works. */
+function migrations(dialect: StoreDialect): Record<string, Migration> {
+  return {
+    '0001-initial': initial(dialect),
+  };
+}
+
+/**
+ * Applies pending migrations and returns the names of those applied. `schema` (PostgreSQL) is
+ * where Kysely keeps its bookkeeping tables; without it Kysely would find another schema's.
+ */
+export async function migrateToLatest(db: Kysely<Database>, dialect: StoreDialect, schema?: string): Promise<string[]> {
+  return dialect.migrate(db, async (db) => {
+    const migrator = new Migrator({
+      db,
+      provider: { getMigrations: async () => migrations(dialect) },
+      migrationTableSchema: schema,
+    });
+    const { error, results = [] } = await migrator.migrateToLatest();
+    if (error !== undefined) throw error;
+    return results.map((r) => r.migrationName);
+  });
+}

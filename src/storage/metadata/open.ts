@@ -1,0 +1,77 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { configureSqlite, postgresDialect, postgresTypes, sqliteDialect, type StoreDialect } from './dialect.js';
+import { KyselyMetadataStore } from './kysely-metadata-store.js';
+import type { MetadataStore } from './metadata-store.js';
+import { migrateToLatest } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+export type MetadataStoreConfig =
+  | { readonly kind: 'sqlite'; readonly file: string }
+  | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string | undefined };
+
+/** Opens the embedded store on `file` (created if missing) and migrates it to the latest version. */
+export function openSqliteMetadataStore(file: string): Promise<MetadataStore> {
+  return open(connectSqlite(file));
+}
+
+/**
+ * Opens a PostgreSQL store and migrates it to the latest version. Tables live in `schema`
+ * (default `public`; created if missing), so one database can hold several registries or tests.
+ */
+export function openPostgresMetadataStore(url: string, options: { schema?: string | undefined } = {}): Promise<MetadataStore> {
+  return open(connectPostgres(url, options.schema));
+}
+
+export function openMetadataStore(config: MetadataStoreConfig): Promise<MetadataStore> {
+  return open(connect(config));
+}
+
+/** For `wharf migrate`: applies pending migrations and returns their names. */
+export async function migrateMetadataStore(config: MetadataStoreConfig): Promise<string[]> {
+  const connection = connect(config);
+  try {
+    return await migrateToLatest(connection.db, connection.dialect, connection.schema);
+  } finally {
+    await connection.db.destroy();
+  }
+}
+
+interface Connection {
+  readonly db: Kysely<Database>;
+  readonly dialect: StoreDialect;
+  readonly schema?: string;
+}
+
+function connect(config: MetadataStoreConfig): Connection {
+  return config.kind === 'sqlite' ? connectSqlite(config.file) : connectPostgres(config.url, config.schema);
+}
+
+async function open(connection: Connection): Promise<MetadataStore> {
+  try {
+    await migrateToLatest(connection.db, connection.dialect, connection.schema);
+  } catch (err) {
+    await connection.db.destroy();
+    throw err;
+  }
+  return new KyselyMetadataStore(connection.db, connection.dialect);
+}
+
+function connectSqlite(file: string): Connection {
+  const database = new BetterSqlite3(file);
+  configureSqlite(database);
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect: sqliteDialect };
+}
+
+// Goes unquoted into the connection's startup options.
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+function connectPostgres(url: string, schema = 'public'): Connection {
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid PostgreSQL schema name "${schema}": use lower-case letters, digits and _`);
+  const pool = new pg.Pool({ connectionString: url, max: 10, options: `-c search_path=${schema}`, types: postgresTypes });
+  // An idle connection the server drops emits here; the pool discards it and the next query
+  // opens a new one. Without a listener the process would exit.
+  pool.on('error', () => undefined);
+  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: postgresDialect, schema };
+}
