@@ -30,16 +30,19 @@ export function parseManifest(content: Uint8Array, contentType: string | undefin
     throw invalid('manifest is not valid JSON');
   }
   if (!isObject(doc)) throw invalid('manifest must be a JSON object');
+  const header = contentType ? bareMediaType(contentType) : undefined;
+  // Named before the schemaVersion check, so a schema 1 push is told why it is refused.
+  if (doc.schemaVersion === 1 || DOCKER_SCHEMA1_TYPES.has(header ?? '') || DOCKER_SCHEMA1_TYPES.has(String(doc.mediaType))) {
+    throw invalid('Docker schema 1 manifests are not supported');
+  }
   if (doc.schemaVersion !== 2) throw invalid('schemaVersion must be 2');
 
   const declared = optionalString(doc, 'mediaType');
-  const header = contentType ? bareMediaType(contentType) : undefined;
   const headerIsManifestType = header !== undefined && header in MANIFEST_KINDS;
   if (declared !== undefined && headerIsManifestType && declared !== header) {
     throw invalid(`mediaType "${declared}" does not match Content-Type "${header}"`);
   }
   const mediaType = declared ?? (headerIsManifestType ? header : guessMediaType(doc));
-  if (DOCKER_SCHEMA1_TYPES.has(mediaType)) throw invalid('Docker schema 1 manifests are not supported');
   const kind = MANIFEST_KINDS[mediaType];
   if (kind === undefined) throw invalid(`unsupported manifest media type "${mediaType}"`);
 
@@ -61,6 +64,7 @@ export function parseManifest(content: Uint8Array, contentType: string | undefin
       artifactType: artifactType ?? config.mediaType,
       blobs,
       children: [],
+      imageSize: layers.reduce((sum, l) => sum + l.size, 0),
       references: blobs.map((d): ManifestReference => ({ digest: d, kind: 'blob' })),
     };
   }
@@ -72,6 +76,7 @@ export function parseManifest(content: Uint8Array, contentType: string | undefin
     artifactType,
     blobs: [],
     children,
+    imageSize: 0,
     references: children.map((d): ManifestReference => ({ digest: d, kind: 'manifest' })),
   };
 }

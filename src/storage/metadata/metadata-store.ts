@@ -18,12 +18,46 @@ export interface MetadataTx {
   readonly manifests: ManifestRecords;
   readonly tags: TagRecords;
   readonly uploads: UploadRecords;
+  readonly resourceTags: ResourceTagRecords;
+  readonly registry: RegistryRecords;
+  readonly templates: CreationTemplateRecords;
+  readonly iam: IamRecords;
 }
+
+export type ImageTagMutability = 'MUTABLE' | 'IMMUTABLE' | 'IMMUTABLE_WITH_EXCLUSION' | 'MUTABLE_WITH_EXCLUSION';
+
+export interface TagMutabilityExclusionFilter {
+  readonly filterType: 'WILDCARD';
+  readonly filter: string;
+}
+
+export interface EncryptionConfiguration {
+  readonly encryptionType: 'AES256' | 'KMS' | 'KMS_DSSE';
+  readonly kmsKey?: string | undefined;
+}
+
+/** A repository's ECR settings; a repository created by a plain push gets DEFAULT_REPOSITORY_SETTINGS. */
+export interface RepositorySettings {
+  readonly imageTagMutability: ImageTagMutability;
+  readonly imageTagMutabilityExclusionFilters: readonly TagMutabilityExclusionFilter[];
+  readonly scanOnPush: boolean;
+  readonly encryptionConfiguration: EncryptionConfiguration;
+}
+
+export const DEFAULT_REPOSITORY_SETTINGS: RepositorySettings = Object.freeze({
+  imageTagMutability: 'MUTABLE' as const,
+  imageTagMutabilityExclusionFilters: [],
+  scanOnPush: false,
+  encryptionConfiguration: { encryptionType: 'AES256' as const },
+});
 
 export interface Repository {
   readonly id: number;
   readonly name: string;
   readonly createdAt: Date;
+  readonly settings: RepositorySettings;
+  /** The repository policy document (JSON text), if one is set. */
+  readonly policy?: string | undefined;
 }
 
 /** A page request: results strictly after `last` in lexical order, at most `limit`. */
@@ -34,8 +68,21 @@ export interface PageRequest {
 
 export interface RepositoryRecords {
   get(name: string): Promise<Repository | undefined>;
-  /** Returns the repository, creating it first if it does not exist. */
-  ensure(name: string, now: Date): Promise<Repository>;
+  /** Returns the repository, creating it first (with `settings`, default DEFAULT_REPOSITORY_SETTINGS) if it does not exist. */
+  ensure(name: string, now: Date, settings?: RepositorySettings): Promise<Repository>;
+  /** Creates a repository; throws REPOSITORY_ALREADY_EXISTS if the name is taken. */
+  create(name: string, settings: RepositorySettings, now: Date): Promise<Repository>;
+  /** Changes some settings; returns the updated repository. */
+  updateSettings(id: number, patch: Partial<RepositorySettings>): Promise<Repository>;
+  /** Sets (or, with undefined, removes) the repository policy. */
+  setPolicy(id: number, policy: string | undefined): Promise<void>;
+  /**
+   * Deletes the repository with all its manifests, tags, references, blob links and upload rows;
+   * returns the BlobStore keys of the uploads it removed so the caller can discard their bytes.
+   */
+  delete(id: number): Promise<string[]>;
+  /** Number of manifests (images, indexes, artifacts) stored in the repository. */
+  countImages(id: number): Promise<number>;
   /** Names in lexical (byte) order. */
   listNames(page: PageRequest): Promise<string[]>;
 }
@@ -99,6 +146,22 @@ export interface NewManifest {
   readonly subject?: Digest | undefined;
   readonly annotations?: Readonly<Record<string, string>> | undefined;
   readonly references: readonly ManifestReference[];
+  /** ECR's imageSizeInBytes: the sum of the layer sizes (0 for an index). */
+  readonly imageSize: number;
+}
+
+/** An image as ECR's DescribeImages/ListImages see it: a manifest with its tags. */
+export interface ImageSummary {
+  readonly digest: Digest;
+  readonly mediaType: string;
+  readonly artifactType?: string | undefined;
+  readonly manifestSize: number;
+  readonly imageSize: number;
+  readonly pushedAt: Date;
+  readonly lastPulledAt?: Date | undefined;
+  readonly subject?: Digest | undefined;
+  /** Tags in lexical order. */
+  readonly tags: readonly string[];
 }
 
 export interface StoredManifest {
@@ -125,6 +188,11 @@ export interface ManifestRecords {
   isReferencedByIndex(repositoryId: number, digest: Digest): Promise<boolean>;
   /** Manifests of the repository whose `subject` is `subject`, optionally of one artifact type, by digest. */
   listReferrers(repositoryId: number, subject: Digest, artifactType?: string): Promise<Descriptor[]>;
+  /** Images of the repository in digest order, strictly after `after`, at most `limit`. */
+  listImages(repositoryId: number, page: { readonly after?: Digest | undefined; readonly limit: number }): Promise<ImageSummary[]>;
+  getImage(repositoryId: number, digest: Digest): Promise<ImageSummary | undefined>;
+  /** Records pull times (batched off the request path); an older time never replaces a newer one. */
+  recordPulls(pulls: readonly { readonly repositoryId: number; readonly digest: Digest; readonly at: Date }[]): Promise<void>;
 }
 
 export interface TagRecords {
@@ -158,4 +226,137 @@ export interface UploadRecords {
   listStale(cutoff: Date, limit: number): Promise<Upload[]>;
   /** Whether some upload row refers to this BlobStore key (orphan-file sweep). */
   hasStoreKey(storeKey: string): Promise<boolean>;
+}
+
+export interface ResourceTag {
+  readonly Key: string;
+  readonly Value: string;
+}
+
+/** Resource tags (TagResource), keyed by the resource's ARN. */
+export interface ResourceTagRecords {
+  /** Tags in key order. */
+  list(arn: string): Promise<ResourceTag[]>;
+  /** Adds tags, replacing the values of keys already present. */
+  put(arn: string, tags: readonly ResourceTag[]): Promise<void>;
+  remove(arn: string, keys: readonly string[]): Promise<void>;
+  removeAll(arn: string): Promise<void>;
+}
+
+/** Registry-wide documents (JSON text) by key: `policy`, `scanningConfiguration`, `replicationConfiguration`, … */
+export interface RegistryRecords {
+  get(key: string): Promise<string | undefined>;
+  /** Sets the value, or removes it when undefined. */
+  set(key: string, value: string | undefined, now: Date): Promise<void>;
+}
+
+/** ECR's repository creation template, as its API shapes it. */
+export interface CreationTemplate {
+  readonly prefix: string;
+  readonly description?: string | undefined;
+  readonly encryptionConfiguration?: EncryptionConfiguration | undefined;
+  readonly resourceTags: readonly ResourceTag[];
+  readonly imageTagMutability: ImageTagMutability;
+  readonly imageTagMutabilityExclusionFilters: readonly TagMutabilityExclusionFilter[];
+  readonly repositoryPolicy?: string | undefined;
+  readonly lifecyclePolicy?: string | undefined;
+  readonly appliedFor: readonly ('REPLICATION' | 'PULL_THROUGH_CACHE' | 'CREATE_ON_PUSH')[];
+  readonly customRoleArn?: string | undefined;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export interface CreationTemplateRecords {
+  /** Throws TEMPLATE_ALREADY_EXISTS if the prefix is taken. */
+  create(template: CreationTemplate): Promise<void>;
+  get(prefix: string): Promise<CreationTemplate | undefined>;
+  /** Templates in prefix order, strictly after `last`. */
+  list(page: PageRequest): Promise<CreationTemplate[]>;
+  /** Replaces the template; throws TEMPLATE_NOT_FOUND if there is none with that prefix. */
+  update(template: CreationTemplate): Promise<void>;
+  delete(prefix: string): Promise<boolean>;
+}
+
+export interface IamUser {
+  readonly accountId: string;
+  readonly name: string;
+  readonly path: string;
+  /** AWS-style unique id, e.g. AIDA…; */
+  readonly userId: string;
+  readonly arn: string;
+  readonly createdAt: Date;
+}
+
+export interface IamRole {
+  readonly accountId: string;
+  readonly name: string;
+  readonly path: string;
+  /** AWS-style unique id, e.g. AROA… */
+  readonly roleId: string;
+  readonly arn: string;
+  readonly trustPolicy: string;
+  readonly description?: string | undefined;
+  readonly maxSessionDurationSeconds: number;
+  readonly createdAt: Date;
+}
+
+/** A long-term access key of a user (or of the account root when `userName` is undefined). */
+export interface AccessKeyRecord {
+  readonly accessKeyId: string;
+  readonly accountId: string;
+  readonly userName?: string | undefined;
+  /** The secret, encrypted with the registry's key (never stored in the clear, never hashed: SigV4 needs it). */
+  readonly secretCiphertext: string;
+  readonly status: 'Active' | 'Inactive';
+  readonly createdAt: Date;
+}
+
+/** Temporary credentials issued by STS AssumeRole. */
+export interface SessionRecord {
+  readonly accessKeyId: string;
+  readonly secretCiphertext: string;
+  /** sha256 of the session token, hex. */
+  readonly sessionTokenHash: string;
+  readonly accountId: string;
+  readonly roleArn: string;
+  readonly sessionName: string;
+  readonly expiresAt: Date;
+}
+
+export interface IamRecords {
+  /** Throws IAM_ENTITY_EXISTS if the name is taken in the account. */
+  createUser(user: IamUser): Promise<void>;
+  getUser(accountId: string, name: string): Promise<IamUser | undefined>;
+  /** Users in name order, strictly after `last`. */
+  listUsers(accountId: string, page: PageRequest): Promise<IamUser[]>;
+  /** Throws IAM_DELETE_CONFLICT while the user still has access keys or policies, as IAM does. */
+  deleteUser(accountId: string, name: string): Promise<boolean>;
+
+  createAccessKey(key: AccessKeyRecord): Promise<void>;
+  getAccessKey(accessKeyId: string): Promise<AccessKeyRecord | undefined>;
+  listAccessKeys(accountId: string, userName: string | undefined): Promise<AccessKeyRecord[]>;
+  deleteAccessKey(accessKeyId: string): Promise<boolean>;
+
+  /** Throws IAM_ENTITY_EXISTS if the name is taken in the account. */
+  createRole(role: IamRole): Promise<void>;
+  getRole(accountId: string, name: string): Promise<IamRole | undefined>;
+  listRoles(accountId: string, page: PageRequest): Promise<IamRole[]>;
+  /** Throws IAM_DELETE_CONFLICT while the role still has policies. */
+  deleteRole(accountId: string, name: string): Promise<boolean>;
+
+  /** Inline policies of a user or role, keyed by its ARN. */
+  putInlinePolicy(principalArn: string, name: string, document: string): Promise<void>;
+  getInlinePolicy(principalArn: string, name: string): Promise<string | undefined>;
+  deleteInlinePolicy(principalArn: string, name: string): Promise<boolean>;
+  /** Name and document of every inline policy, in name order. */
+  listInlinePolicies(principalArn: string): Promise<{ name: string; document: string }[]>;
+
+  /** Managed policies attached to a user or role, by policy ARN. */
+  attachPolicy(principalArn: string, policyArn: string): Promise<void>;
+  detachPolicy(principalArn: string, policyArn: string): Promise<boolean>;
+  listAttachedPolicies(principalArn: string): Promise<string[]>;
+
+  createSession(session: SessionRecord): Promise<void>;
+  getSession(accessKeyId: string): Promise<SessionRecord | undefined>;
+  deleteExpiredSessions(now: Date): Promise<number>;
 }
