@@ -1,5 +1,7 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import type { Authenticator } from './auth/authenticator.js';
+import { Authenticator } from './auth/authenticator.js';
+import type { RootCredentials } from './auth/root-credentials.js';
+import type { RegistryKey } from './crypto/registry-key.js';
 import type { Config } from './config/schema.js';
 import type { Clock } from './domain/clock.js';
 import { registerDataPlane } from './http/data-plane/routes.js';
@@ -16,7 +18,8 @@ export interface AppDeps {
   readonly metadata: MetadataStore;
   readonly blobs: BlobStore;
   readonly clock: Clock;
-  readonly authenticator: Authenticator;
+  readonly root: RootCredentials;
+  readonly registryKey: RegistryKey;
   readonly authorizer: Authorizer;
 }
 
@@ -46,6 +49,7 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));
 
   const services = { metadata: deps.metadata, blobs: deps.blobs, clock: deps.clock };
+  const authenticator = new Authenticator({ ...deps, accountId: config.accountId });
   registerDataPlane(app, {
     deps: {
       repositories: new RepositoryService(services),
@@ -55,7 +59,7 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
       authorizer: deps.authorizer,
       limits: config.limits,
     },
-    authenticator: deps.authenticator,
+    authenticator,
     clock: deps.clock,
     requestsPerSecond: config.limits.requestsPerSecondPerClient,
   });

@@ -2,11 +2,11 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp } from './app.js';
-import { createAuthenticator } from './auth/authenticator.js';
 import { resolveRootCredentials } from './auth/root-credentials.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import { ConfigSchema, type Config } from './config/schema.js';
 import { systemClock } from './domain/clock.js';
+import { loadRegistryKey } from './crypto/registry-key.js';
 import { rootOnlyAuthorizer } from './policy/authorizer.js';
 import { GcService } from './services/gc-service.js';
 import { FsBlobStore } from './storage/blob/fs-blob-store.js';
@@ -126,12 +126,8 @@ async function runGcOnce(config: Config): Promise<void> {
 async function serve(config: Config): Promise<void> {
   const stores = await openStores(config);
   const root = await resolveRootCredentials(config);
-  const app = buildApp(config, {
-    ...stores,
-    clock: systemClock,
-    authenticator: createAuthenticator({ root, accountId: config.accountId }),
-    authorizer: rootOnlyAuthorizer,
-  });
+  const registryKey = await loadRegistryKey({ dataDir: config.dataDir, file: config.auth.registryKeyFile });
+  const app = buildApp(config, { ...stores, clock: systemClock, root, registryKey, authorizer: rootOnlyAuthorizer });
   if (root.file) app.log.info({ file: root.file, accessKeyId: root.accessKeyId }, 'root credentials are in this file (readable only by its owner)');
 
   const gc = gcService(config, stores);

@@ -19,6 +19,9 @@ export const ConfigSchema = Type.Object(
         rootAccessKeyId: Type.Optional(Type.String({ minLength: 16, maxLength: 128, pattern: '^[A-Za-z0-9_]+$' })),
         rootSecretAccessKey: Type.Optional(Type.String({ minLength: 16, maxLength: 256 })),
         rootSecretAccessKeyFile: Type.Optional(Type.String({ description: 'File holding the root secret (instead of the value)' })),
+        registryKeyFile: Type.Optional(
+          Type.String({ description: 'Base64 key (32+ bytes) that encrypts stored secrets and signs login tokens; shared by every node. Default: generated in the data dir' }),
+        ),
       },
       { additionalProperties: false, default: {} },
     ),

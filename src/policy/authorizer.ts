@@ -19,7 +19,7 @@ export interface Authorizer {
 
 export const rootOnlyAuthorizer: Authorizer = {
   async isAllowed(request) {
-    return request.principal.kind === 'root';
+    return request.principal.type === 'root';
   },
 };
 

@@ -70,12 +70,10 @@ export function registerDataPlane(app: FastifyInstance, options: DataPlaneOption
       const route = parseDataPlanePath(path.slice('/v2/'.length));
 
       const nowMs = options.clock.now().getTime();
-      const principal = await options.authenticator.authenticateHeader(request.headers.authorization);
-      if (!principal) {
-        if (!failedAuth.take(request.ip, nowMs)) throw new RegistryError('TOO_MANY_REQUESTS');
-        throw new RegistryError('UNAUTHORIZED');
-      }
-      if (!perPrincipal.take(principal.accessKeyId, nowMs)) throw new RegistryError('TOO_MANY_REQUESTS');
+      const principal = await options.authenticator.authenticateBasic(request.headers.authorization).catch((err: unknown) => {
+        throw failedAuth.take(request.ip, nowMs) ? err : new RegistryError('TOO_MANY_REQUESTS');
+      });
+      if (!perPrincipal.take(principal.arn, nowMs)) throw new RegistryError('TOO_MANY_REQUESTS');
       if (!route) throw new RegistryError('NAME_INVALID', `no registry endpoint at ${path.slice(0, 300)}`);
       const handler = HANDLERS[route.endpoint][request.method];
       if (!handler) throw new RegistryError('UNSUPPORTED', `${request.method} is not supported on this endpoint`);
