@@ -18,12 +18,23 @@ export interface LoadResult {
   perSecond: number;
   p50Ms: number | undefined;
   p99Ms: number | undefined;
+  /** Server CPU seconds per successful operation, when a CPU probe was given. */
+  cpuPerOp: number | undefined;
 }
+
+/** Reads the server's cumulative CPU seconds (see servers.ts cpuSeconds). */
+export type CpuProbe = () => number;
 
 /** One operation on a connection; resolves to undefined on success or a failure description. */
 type Operation = (conn: RawConnection) => Promise<string | undefined>;
 
-async function runLoop(t: Target, connections: number, seconds: number, op: Operation, latencies?: LatencyRecorder): Promise<Omit<LoadResult, 'p50Ms' | 'p99Ms'>> {
+async function runLoop(
+  t: Target,
+  connections: number,
+  seconds: number,
+  op: Operation,
+  latencies?: LatencyRecorder,
+): Promise<Omit<LoadResult, 'p50Ms' | 'p99Ms' | 'cpuPerOp'>> {
   const url = new URL(t.baseUrl);
   const conns = Array.from({ length: connections }, () => new RawConnection(url.hostname, Number(url.port)));
   let ok = 0;
@@ -64,23 +75,30 @@ async function runLoop(t: Target, connections: number, seconds: number, op: Oper
   return { ok, failed, firstFailure, seconds: elapsed, perSecond: ok / elapsed };
 }
 
-async function measured(t: Target, connections: number, seconds: number, warmupSeconds: number, op: Operation): Promise<LoadResult> {
-  if (warmupSeconds > 0) await runLoop(t, connections, warmupSeconds, op);
-  const latencies = new LatencyRecorder();
-  const r = await runLoop(t, connections, seconds, op, latencies);
-  const { p50, p99 } = latencies.percentiles();
-  return { ...r, p50Ms: p50, p99Ms: p99 };
-}
-
-export interface ManifestLoadOptions {
-  method: 'HEAD' | 'GET';
-  path: string;
-  accept: string;
-  /** Expected manifest size, checked on GET (and against Content-Length on HEAD). */
-  size: number;
+export interface LoopOptions {
   connections: number;
   seconds: number;
   warmupSeconds: number;
+  cpu?: CpuProbe;
+}
+
+async function measured(t: Target, o: LoopOptions, op: Operation): Promise<LoadResult> {
+  if (o.warmupSeconds > 0) await runLoop(t, o.connections, o.warmupSeconds, op);
+  const latencies = new LatencyRecorder();
+  const cpu0 = o.cpu?.();
+  const r = await runLoop(t, o.connections, o.seconds, op, latencies);
+  const cpu1 = o.cpu?.();
+  const { p50, p99 } = latencies.percentiles();
+  const cpuPerOp = cpu0 !== undefined && cpu1 !== undefined && r.ok > 0 ? (cpu1 - cpu0) / r.ok : undefined;
+  return { ...r, p50Ms: p50, p99Ms: p99, cpuPerOp };
+}
+
+export interface ManifestLoadOptions extends LoopOptions {
+  method: 'HEAD' | 'GET';
+  path: string;
+  accept: string;
+  /** Expected manifest size, checked on GET. */
+  size: number;
 }
 
 /** HEAD or GET of one manifest from `connections` keep-alive clients for `seconds`. */
@@ -88,7 +106,7 @@ export function manifestLoad(t: Target, o: ManifestLoadOptions): Promise<LoadRes
   const host = new URL(t.baseUrl).host;
   const request = RawConnection.build(o.method, o.path, host, { Authorization: t.authorization, Accept: o.accept });
   const head = o.method === 'HEAD';
-  return measured(t, o.connections, o.seconds, o.warmupSeconds, async (conn) => {
+  return measured(t, o, async (conn) => {
     const res = await conn.request(request, head);
     if (res.status !== 200) return `${o.method} manifest: HTTP ${res.status}`;
     if (!head && res.body.length !== o.size) return `GET manifest: ${res.body.length} bytes, expected ${o.size}`;
@@ -96,12 +114,9 @@ export function manifestLoad(t: Target, o: ManifestLoadOptions): Promise<LoadRes
   });
 }
 
-export interface SmallBlobLoadOptions {
+export interface SmallBlobLoadOptions extends LoopOptions {
   repo: string;
   blobSize: number;
-  connections: number;
-  seconds: number;
-  warmupSeconds: number;
 }
 
 /**
@@ -111,7 +126,7 @@ export interface SmallBlobLoadOptions {
 export function smallBlobLoad(t: Target, o: SmallBlobLoadOptions): Promise<LoadResult> {
   const base = new URL(t.baseUrl);
   const post = RawConnection.build('POST', `/v2/${o.repo}/blobs/uploads/`, base.host, { Authorization: t.authorization });
-  return measured(t, o.connections, o.seconds, o.warmupSeconds, async (conn) => {
+  return measured(t, o, async (conn) => {
     const blob = randomBytes(o.blobSize);
     const digest = 'sha256:' + createHash('sha256').update(blob).digest('hex');
     const started = await conn.request(post);

@@ -10,12 +10,15 @@ export type MetricKey =
   | 'headRps'
   | 'headP50'
   | 'headP99'
+  | 'headCpu'
   | 'getRps'
   | 'getP50'
   | 'getP99'
+  | 'getCpu'
   | 'smallRps'
   | 'smallP50'
   | 'smallP99'
+  | 'smallCpu'
   | 'cpuPerGiB'
   | 'peakRss';
 
@@ -46,12 +49,15 @@ export function metricDefs(p: { sizeMiB: number; chunkMiB: number; connections: 
     { key: 'headRps', label: `HEAD manifest, ${p.connections} conns`, unit: 'req/s', better: 'higher', decimals: 0, aggregate: 'median', target: { kind: 'ratioAtLeast', value: 2 }, targetName: 'HEAD manifest' },
     { key: 'headP50', label: '  HEAD latency p50', unit: 'ms', better: 'lower', decimals: 2, aggregate: 'median' },
     { key: 'headP99', label: '  HEAD latency p99', unit: 'ms', better: 'lower', decimals: 2, aggregate: 'median' },
+    { key: 'headCpu', label: '  server CPU per HEAD', unit: 'us', better: 'lower', decimals: 0, aggregate: 'median' },
     { key: 'getRps', label: `GET manifest, ${p.connections} conns`, unit: 'req/s', better: 'higher', decimals: 0, aggregate: 'median' },
     { key: 'getP50', label: '  GET latency p50', unit: 'ms', better: 'lower', decimals: 2, aggregate: 'median' },
     { key: 'getP99', label: '  GET latency p99', unit: 'ms', better: 'lower', decimals: 2, aggregate: 'median' },
+    { key: 'getCpu', label: '  server CPU per GET', unit: 'us', better: 'lower', decimals: 0, aggregate: 'median' },
     { key: 'smallRps', label: `small-blob push ${p.smallKiB} KiB, ${p.smallConnections} conns`, unit: 'push/s', better: 'higher', decimals: 0, aggregate: 'median', target: { kind: 'ratioAtLeast', value: 1.5 }, targetName: 'small blobs' },
     { key: 'smallP50', label: '  push latency p50', unit: 'ms', better: 'lower', decimals: 2, aggregate: 'median' },
     { key: 'smallP99', label: '  push latency p99', unit: 'ms', better: 'lower', decimals: 2, aggregate: 'median' },
+    { key: 'smallCpu', label: '  server CPU per push', unit: 'us', better: 'lower', decimals: 0, aggregate: 'median' },
     { key: 'cpuPerGiB', label: 'server CPU per pushed GiB', unit: 's/GiB', better: 'lower', decimals: 2, aggregate: 'median', target: { kind: 'ratioAtMost', value: 0.5 }, targetName: 'CPU per pushed GiB' },
     { key: 'peakRss', label: `server peak RSS pushing ${size}`, unit: 'MiB', better: 'lower', decimals: 1, aggregate: 'max', target: { kind: 'wharfBelow', value: 150 }, targetName: 'peak RSS' },
   ];

@@ -126,6 +126,8 @@ export async function startWharf(opts: WharfOptions): Promise<RunningServer> {
       ...process.env,
       WHARF_ROOT_ACCESS_KEY_ID: opts.accessKeyId,
       WHARF_ROOT_SECRET_ACCESS_KEY: opts.secretAccessKey,
+      // Documented (README, log.level); the reference runs at warn with access logs off too.
+      WHARF_LOG_LEVEL: 'warn',
     },
     cwd: opts.root,
     logFile: join(opts.dir, 'server.log'),
@@ -334,4 +336,17 @@ export function rssBytes(pid: number): number {
   let total = 0;
   for (const p of processTree(pid)) total += statusField(p, 'VmRSS') ?? 0;
   return total;
+}
+
+/** Busy and total CPU seconds of the whole host since boot (from /proc/stat), all CPUs summed. */
+export function hostCpuSeconds(): { busy: number; total: number } {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+    const f = line.trim().split(/\s+/).slice(1).map(Number);
+    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = f;
+    const busy = user + nice + system + irq + softirq + steal;
+    return { busy: busy / ticksPerSecond(), total: (busy + idle + iowait) / ticksPerSecond() };
+  } catch {
+    return { busy: 0, total: 0 };
+  }
 }
