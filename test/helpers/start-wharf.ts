@@ -54,7 +54,7 @@ process.once('exit', () => {
 
 /** Starts `bin/wharf serve` as a real process on a free loopback port and waits until it is ready. */
 export async function startWharf(opts: StartWharfOptions = {}): Promise<WharfProcess> {
-  const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'wharf-test-')));
+  const dataDir = opts.dataDir === undefined ? await mkdtemp(join(tmpdir(), 'wharf-test-')) : resolve(projectRoot, opts.dataDir);
   return launch({
     port: await freePort(),
     dataDir,

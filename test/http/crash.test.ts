@@ -115,8 +115,9 @@ function streamHalfThenKill(target: RegistryTarget, uploadPath: string, body: Bu
       },
     });
     let sent = 0;
-    let crashed = false;
-    const done = () => (crashed ? resolve(sent) : reject(new Error(`the PATCH ended before the crash (${sent} bytes sent)`)));
+    let crashed: Promise<void> | undefined;
+    const done = () =>
+      crashed ? crashed.then(() => resolve(sent), reject) : reject(new Error(`the PATCH ended before the crash (${sent} bytes sent)`));
     req.on('response', (res) => {
       res.resume();
       res.on('end', done);
@@ -148,8 +149,7 @@ function streamHalfThenKill(target: RegistryTarget, uploadPath: string, body: Bu
           return;
         }
         clearTimeout(stalled);
-        crashed = true;
-        crash().catch(reject);
+        crashed = crash();
       };
       flushed();
     };
