@@ -376,7 +376,9 @@ async function main(): Promise<void> {
       (othersShare > 0.1 ? ' -- NOISY: figures are indicative only' : '');
 
     const title = [
-      'Wharf benchmark: wharf vs reference (Debian docker-registry) over HTTP on 127.0.0.1, same client',
+      opts.only
+        ? `Wharf benchmark: ${opts.only} only (--only), over HTTP on 127.0.0.1`
+        : 'Wharf benchmark: wharf vs reference (Debian docker-registry) side by side over HTTP on 127.0.0.1, same client',
       `  reference: ${referenceVersion()}${opts.wharfIsReference ? '; WHARF SLOT RUNS THE REFERENCE (--wharf-is-reference)' : ''}`,
       '  both servers log at warn with no access log (reference: log.accesslog.disabled; wharf: WHARF_LOG_LEVEL=warn)',
       noise,
