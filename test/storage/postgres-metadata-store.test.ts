@@ -26,7 +26,7 @@ describe.skipIf(url === undefined)('PostgreSQL', () => {
       const tags = await store.write(async (tx) => {
         for (const name of names) await tx.repositories.ensure(name, new Date(0));
         const repo = await tx.repositories.ensure('a', new Date(0));
-        await tx.manifests.put(repo.id, { digest: digestOf(content), mediaType: 'application/json', content, references: [] }, new Date(0));
+        await tx.manifests.put(repo.id, { digest: digestOf(content), mediaType: 'application/json', content, references: [], imageSize: 0 }, new Date(0));
         for (const name of names) await tx.tags.put(repo.id, name, digestOf(content), new Date(0));
         return tx.tags.list(repo.id, { limit: 10 });
       });

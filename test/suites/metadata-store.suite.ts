@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { digestOf, type Digest } from '../../src/domain/digest.js';
-import type { MetadataStore, MetadataTx, NewManifest } from '../../src/storage/metadata/metadata-store.js';
+import { DEFAULT_REPOSITORY_SETTINGS, type MetadataStore, type MetadataTx, type NewManifest } from '../../src/storage/metadata/metadata-store.js';
 
 export interface MetadataStoreFixture {
   readonly store: MetadataStore;
@@ -17,7 +17,7 @@ const digest = (label: string): Digest => digestOf(Buffer.from(label));
 
 function manifest(label: string, fields: Partial<NewManifest> = {}): NewManifest {
   const content = Buffer.from(JSON.stringify({ schemaVersion: 2, label }));
-  return { digest: digestOf(content), mediaType: 'application/vnd.oci.image.manifest.v1+json', content, references: [], ...fields };
+  return { digest: digestOf(content), mediaType: 'application/vnd.oci.image.manifest.v1+json', content, references: [], imageSize: 0, ...fields };
 }
 
 /**
@@ -74,7 +74,7 @@ export function describeMetadataStore(name: string, factory: () => Promise<Metad
     describe('repositories', () => {
       it('ensure creates once and then returns the same repository', async () => {
         const created = await ensure('library/alpine');
-        expect(created).toEqual({ id: expect.any(Number), name: 'library/alpine', createdAt: T0 });
+        expect(created).toEqual({ id: expect.any(Number), name: 'library/alpine', createdAt: T0, settings: DEFAULT_REPOSITORY_SETTINGS });
         const again = await write((tx) => tx.repositories.ensure('library/alpine', T2));
         expect(again).toEqual(created);
         expect(await read((tx) => tx.repositories.get('library/alpine'))).toEqual(created);

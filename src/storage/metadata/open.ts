@@ -4,7 +4,7 @@ import pg from 'pg';
 import { configureSqlite, postgresDialect, postgresTypes, sqliteDialect, type StoreDialect } from './dialect.js';
 import { KyselyMetadataStore } from './kysely-metadata-store.js';
 import type { MetadataStore } from './metadata-store.js';
-import { migrateToLatest } from './migrations/index.js';
+import { migrate } from './migrations/index.js';
 import type { Database } from './schema.js';
 
 export type MetadataStoreConfig =
@@ -28,11 +28,14 @@ export function openMetadataStore(config: MetadataStoreConfig): Promise<Metadata
   return open(connect(config));
 }
 
-/** For `wharf migrate`: applies pending migrations and returns their names. */
-export async function migrateMetadataStore(config: MetadataStoreConfig): Promise<string[]> {
+/**
+ * For `wharf migrate`: applies pending migrations, up to `options.to` (a migration's name) or
+ * else the latest, and returns their names. Opening a store migrates to the latest anyway.
+ */
+export async function migrateMetadataStore(config: MetadataStoreConfig, options: { readonly to?: string | undefined } = {}): Promise<string[]> {
   const connection = connect(config);
   try {
-    return await migrateToLatest(connection.db, connection.dialect, connection.schema);
+    return await migrate(connection.db, connection.dialect, { schema: connection.schema, target: options.to });
   } finally {
     await connection.db.destroy();
   }
@@ -50,7 +53,7 @@ function connect(config: MetadataStoreConfig): Connection {
 
 async function open(connection: Connection): Promise<MetadataStore> {
   try {
-    await migrateToLatest(connection.db, connection.dialect, connection.schema);
+    await migrate(connection.db, connection.dialect, { schema: connection.schema });
   } catch (err) {
     await connection.db.destroy();
     throw err;

@@ -1,5 +1,6 @@
-import type { Generated } from 'kysely';
+import type { Generated, Kysely } from 'kysely';
 import type { Digest } from '../../domain/digest.js';
+import type { EncryptionConfiguration, ImageTagMutability } from './metadata-store.js';
 
 /**
  * The tables as Kysely sees them. Times are epoch milliseconds (see dialect.ts); `*_digest` and
@@ -13,12 +14,34 @@ export interface Database {
   manifest_references: ManifestReferencesTable;
   tags: TagsTable;
   uploads: UploadsTable;
+  resource_tags: ResourceTagsTable;
+  registry_documents: RegistryDocumentsTable;
+  creation_templates: CreationTemplatesTable;
+  iam_users: IamUsersTable;
+  iam_access_keys: IamAccessKeysTable;
+  iam_roles: IamRolesTable;
+  iam_inline_policies: IamInlinePoliciesTable;
+  iam_attached_policies: IamAttachedPoliciesTable;
+  iam_sessions: IamSessionsTable;
 }
+
+/** The tables, in a transaction or not: what every record group is written against. */
+export type Db = Kysely<Database>;
 
 export interface RepositoriesTable {
   id: Generated<number>;
   name: string;
   created_at: number;
+  // The settings have defaults (DEFAULT_REPOSITORY_SETTINGS), which rows older than them got.
+  image_tag_mutability: Generated<ImageTagMutability>;
+  /** JSON array of TagMutabilityExclusionFilter. */
+  image_tag_mutability_exclusion_filters: Generated<string>;
+  /** 0 or 1: SQLite has no boolean and better-sqlite3 cannot bind one. */
+  scan_on_push: Generated<number>;
+  encryption_type: Generated<EncryptionConfiguration['encryptionType']>;
+  kms_key: string | null;
+  /** The repository policy document (JSON text). */
+  policy: string | null;
 }
 
 /** Blobs committed (or about to be) to the BlobStore; `updated_at` is bumped on every use. */
@@ -46,6 +69,9 @@ export interface ManifestsTable {
   /** JSON object of strings. */
   annotations: string | null;
   pushed_at: number;
+  /** ECR's imageSizeInBytes: the sum of the layer sizes. */
+  image_size: number;
+  last_pulled_at: number | null;
 }
 
 export interface ManifestReferencesTable {
@@ -69,4 +95,93 @@ export interface UploadsTable {
   offset: number;
   started_at: number;
   updated_at: number;
+}
+
+/** Resource tags (TagResource) by the tagged resource's ARN. */
+export interface ResourceTagsTable {
+  arn: string;
+  key: string;
+  value: string;
+}
+
+/** Registry-wide documents (JSON text) by key. */
+export interface RegistryDocumentsTable {
+  key: string;
+  value: string;
+  updated_at: number;
+}
+
+export interface CreationTemplatesTable {
+  prefix: string;
+  description: string | null;
+  /** Null when the template names no encryption configuration. */
+  encryption_type: EncryptionConfiguration['encryptionType'] | null;
+  kms_key: string | null;
+  /** JSON array of ResourceTag. */
+  resource_tags: string;
+  image_tag_mutability: ImageTagMutability;
+  /** JSON array of TagMutabilityExclusionFilter. */
+  image_tag_mutability_exclusion_filters: string;
+  repository_policy: string | null;
+  lifecycle_policy: string | null;
+  /** JSON array of REPLICATION | PULL_THROUGH_CACHE | CREATE_ON_PUSH. */
+  applied_for: string;
+  custom_role_arn: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface IamUsersTable {
+  account_id: string;
+  name: string;
+  path: string;
+  user_id: string;
+  arn: string;
+  created_at: number;
+}
+
+/** Long-term access keys; `user_name` is null for the account root's keys. */
+export interface IamAccessKeysTable {
+  access_key_id: string;
+  account_id: string;
+  user_name: string | null;
+  secret_ciphertext: string;
+  status: 'Active' | 'Inactive';
+  created_at: number;
+}
+
+export interface IamRolesTable {
+  account_id: string;
+  name: string;
+  path: string;
+  role_id: string;
+  arn: string;
+  trust_policy: string;
+  description: string | null;
+  max_session_duration_seconds: number;
+  created_at: number;
+}
+
+/** Inline policies of users and roles, keyed by the principal's ARN. */
+export interface IamInlinePoliciesTable {
+  principal_arn: string;
+  name: string;
+  document: string;
+}
+
+/** Managed policies attached to users and roles, keyed by the principal's ARN. */
+export interface IamAttachedPoliciesTable {
+  principal_arn: string;
+  policy_arn: string;
+}
+
+/** STS sessions (AssumeRole). */
+export interface IamSessionsTable {
+  access_key_id: string;
+  secret_ciphertext: string;
+  session_token_hash: string;
+  account_id: string;
+  role_arn: string;
+  session_name: string;
+  expires_at: number;
 }
