@@ -61,7 +61,14 @@ async function readConfigFile(file: string): Promise<Record<string, unknown>> {
   } catch (err) {
     throw new ConfigError([`config file ${file}: ${(err as Error).message}`]);
   }
-  const parsed: unknown = path.extname(file) === '.json' ? JSON.parse(text) : parseYaml(text);
+  let parsed: unknown;
+  try {
+    parsed = path.extname(file) === '.json' ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    // The parser's first line only, without quoted source: the offending text may be a secret.
+    const reason = (err as Error).message.split('\n', 1)[0]!.replace(/:$/, '').replace(/, .*is not valid JSON$/, ' in JSON');
+    throw new ConfigError([`config file ${file}: ${reason}`]);
+  }
   if (parsed === null || parsed === undefined) return {};
   if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError([`config file ${file}: not a mapping`]);
   return parsed as Record<string, unknown>;

@@ -12,12 +12,15 @@ export const DOCKER_SCHEMA1_TYPES: ReadonlySet<string> = new Set([
 
 export type ManifestKind = 'image' | 'index';
 
-export const MANIFEST_KINDS: Readonly<Record<string, ManifestKind>> = {
-  [OCI_MANIFEST]: 'image',
-  [DOCKER_MANIFEST]: 'image',
-  [OCI_INDEX]: 'index',
-  [DOCKER_MANIFEST_LIST]: 'index',
-};
+/** Null-prototype, so media types such as `constructor` or `toString` are not found on Object.prototype. */
+export const MANIFEST_KINDS: Readonly<Record<string, ManifestKind>> = Object.freeze(
+  Object.assign(Object.create(null) as Record<string, ManifestKind>, {
+    [OCI_MANIFEST]: 'image',
+    [DOCKER_MANIFEST]: 'image',
+    [OCI_INDEX]: 'index',
+    [DOCKER_MANIFEST_LIST]: 'index',
+  }),
+);
 
 /** Layers clients fetch from elsewhere (`urls`): not required to be in the registry. */
 export function isForeignLayer(mediaType: string): boolean {

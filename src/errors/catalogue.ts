@@ -27,8 +27,6 @@ export type OciErrorCode =
   | 'DENIED'
   | 'UNSUPPORTED'
   | 'TOOMANYREQUESTS'
-  | 'RANGE_INVALID'
-  | 'PAGINATION_NUMBER_INVALID'
   // Not in the spec's table, but what distribution (and ECR) send for a tag that may not move.
   | 'TAG_INVALID'
   | 'UNKNOWN';
@@ -41,7 +39,7 @@ const entries = {
   DIGEST_INVALID: { message: 'provided digest did not match uploaded content', oci: { code: 'DIGEST_INVALID', status: 400 }, ecr: 'InvalidLayerException' },
   DIGEST_UNSUPPORTED: { message: 'digest algorithm is not supported', oci: { code: 'DIGEST_INVALID', status: 400 }, ecr: 'InvalidParameterException' },
   SIZE_INVALID: { message: 'provided length did not match content length', oci: { code: 'SIZE_INVALID', status: 400 }, ecr: 'InvalidLayerException' },
-  RANGE_NOT_SATISFIABLE: { message: 'requested range not satisfiable', oci: { code: 'RANGE_INVALID', status: 416 }, ecr: 'InvalidParameterException' },
+  RANGE_NOT_SATISFIABLE: { message: 'requested range not satisfiable', oci: { code: 'SIZE_INVALID', status: 416 }, ecr: 'InvalidParameterException' },
   MANIFEST_BLOB_UNKNOWN: { message: 'manifest references a blob unknown to the repository', oci: { code: 'MANIFEST_BLOB_UNKNOWN', status: 400 }, ecr: 'LayersNotFoundException' },
   MANIFEST_INVALID: { message: 'manifest invalid', oci: { code: 'MANIFEST_INVALID', status: 400 }, ecr: 'InvalidParameterException' },
   MANIFEST_TOO_LARGE: { message: 'manifest exceeds the size limit', oci: { code: 'MANIFEST_INVALID', status: 413 }, ecr: 'InvalidParameterException' },
@@ -53,7 +51,7 @@ const entries = {
   TAG_INVALID: { message: 'invalid tag', oci: { code: 'MANIFEST_INVALID', status: 400 }, ecr: 'InvalidParameterException' },
   REFERENCE_INVALID: { message: 'invalid reference: neither a tag nor a digest', oci: { code: 'MANIFEST_INVALID', status: 400 }, ecr: 'InvalidParameterException' },
   REPOSITORY_NOT_FOUND: { message: 'repository name not known to registry', oci: { code: 'NAME_UNKNOWN', status: 404 }, ecr: 'RepositoryNotFoundException' },
-  PAGINATION_NUMBER_INVALID: { message: 'invalid number of results requested', oci: { code: 'PAGINATION_NUMBER_INVALID', status: 400 }, ecr: 'InvalidParameterException' },
+  PAGINATION_NUMBER_INVALID: { message: 'invalid number of results requested', oci: { code: 'UNSUPPORTED', status: 400 }, ecr: 'InvalidParameterException' },
   UNAUTHORIZED: { message: 'authentication required', oci: { code: 'UNAUTHORIZED', status: 401 }, ecr: 'UnrecognizedClientException' },
   DENIED: { message: 'requested access to the resource is denied', oci: { code: 'DENIED', status: 403 }, ecr: 'AccessDeniedException', iam: { code: 'AccessDenied', status: 403 } },
   UNSUPPORTED: { message: 'the operation is unsupported', oci: { code: 'UNSUPPORTED', status: 405 }, ecr: 'UnsupportedOperationException' },
