@@ -254,7 +254,13 @@ async function main(): Promise<void> {
         const message = errorMessage(err);
         results.fail(slot, key, message);
         log(`${slot}: ${key} failed: ${message}`);
-        if (!isAlive(s.server.pid)) s.dead = `server exited; log:\n${logTail(s.server.logFile, 10)}`;
+        await new Promise((r) => setTimeout(r, 200)); // let an exit be noticed
+        const exited = s.server.exited();
+        if (exited !== undefined) {
+          s.dead = `server had exited (${exited}) during an earlier step`;
+          log(`${slot}: server ${exited}; skipping its remaining measurements`);
+          results.fail(slot, 'server', `${exited} during ${key}; last log lines:\n${indent(logTail(s.server.logFile, 8))}`);
+        }
         return undefined;
       }
     };
@@ -304,7 +310,7 @@ async function main(): Promise<void> {
           results.add(slot, 'pushChunked', size / MiB / chunkedSeconds);
           log(`${slot}: chunked push ${(size / MiB / chunkedSeconds).toFixed(1)} MiB/s`);
         }
-        if (isAlive(pid)) {
+        if (s.server.exited() === undefined) {
           const cpu = cpuSeconds(pid) - cpu0;
           if (pushedBytes > 0) results.add(slot, 'cpuPerGiB', cpu / (pushedBytes / GiB));
           else results.fail(slot, 'cpuPerGiB', 'no push succeeded');
@@ -394,13 +400,11 @@ async function main(): Promise<void> {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => `      ${l}`)
+    .join('\n');
 }
 
 function errorMessage(err: unknown): string {

@@ -20,6 +20,8 @@ export interface RunningServer {
   readonly baseUrl: string;
   readonly pid: number;
   readonly logFile: string;
+  /** How the process ended ("exit code 1", "signal SIGKILL"), or undefined while it runs. */
+  exited(): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -207,6 +209,8 @@ async function launch(spec: LaunchSpec): Promise<RunningServer> {
     baseUrl: spec.baseUrl,
     pid: child.pid,
     logFile: spec.logFile,
+    exited: () =>
+      child.exitCode !== null ? `exit code ${child.exitCode}` : child.signalCode !== null ? `signal ${child.signalCode}` : undefined,
     stop,
   };
 }
@@ -224,9 +228,14 @@ function probe(url: string): Promise<number> {
   });
 }
 
-export function logTail(file: string, lines = 30): string {
+export function logTail(file: string, lines = 30, width = 400): string {
   try {
-    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+    return readFileSync(file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .slice(-lines)
+      .map((l) => (l.length > width ? l.slice(0, width) + '...' : l))
+      .join('\n');
   } catch {
     return '(no log)';
   }
