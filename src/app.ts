@@ -1,10 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { Authenticator } from './auth/authenticator.js';
 import type { RootCredentials } from './auth/root-credentials.js';
 import type { RegistryKey } from './crypto/registry-key.js';
 import type { Config } from './config/schema.js';
 import type { Clock } from './domain/clock.js';
+import { ECR_ACTIONS } from './http/control-plane/actions/index.js';
+import { registerControlPlane } from './http/control-plane/dispatcher.js';
 import { registerDataPlane } from './http/data-plane/routes.js';
+import { RateLimiter } from './http/plugins/rate-limiter.js';
 import { sendOciError } from './http/plugins/oci-errors.js';
 import type { Authorizer } from './policy/authorizer.js';
 import { BlobService } from './services/blob-service.js';
@@ -23,8 +27,11 @@ export interface AppDeps {
   readonly authorizer: Authorizer;
 }
 
+/** Failed authentications are limited hard per address, so credentials cannot be guessed quickly. */
+const FAILED_AUTH_PER_SECOND = 10;
+
 /** Builds the HTTP application without listening, so tests and `serve` share it. */
-export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
+export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: config.log.level,
@@ -42,26 +49,48 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     // The data plane's wildcard carries the whole path (name + digest).
     routerOptions: { maxParamLength: 2048 },
     exposeHeadRoutes: false,
+    // AWS clients expect request ids shaped like AWS's own.
+    genReqId: () => randomUUID(),
   });
 
   // Data-plane bodies stream straight from the socket: no parser buffers them.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));
 
-  const services = { metadata: deps.metadata, blobs: deps.blobs, clock: deps.clock };
+  const stores = { metadata: deps.metadata, blobs: deps.blobs, clock: deps.clock };
   const authenticator = new Authenticator({ ...deps, accountId: config.accountId });
+  const limiter = new RateLimiter(config.limits.requestsPerSecondPerClient);
+  const failedAuthLimiter = new RateLimiter(FAILED_AUTH_PER_SECOND, 50);
+  const repositories = new RepositoryService(stores);
+  const blobs = new BlobService(stores);
+  const uploads = new UploadService({ ...stores, maxBlobBytes: config.limits.maxBlobBytes });
+  const manifests = new ManifestService(stores);
+
   registerDataPlane(app, {
-    deps: {
-      repositories: new RepositoryService(services),
-      blobs: new BlobService(services),
-      uploads: new UploadService({ ...services, maxBlobBytes: config.limits.maxBlobBytes }),
-      manifests: new ManifestService(services),
-      authorizer: deps.authorizer,
-      limits: config.limits,
-    },
+    deps: { repositories, blobs, uploads, manifests, authorizer: deps.authorizer, limits: config.limits },
     authenticator,
     clock: deps.clock,
-    requestsPerSecond: config.limits.requestsPerSecondPerClient,
+    limiter,
+    failedAuthLimiter,
+  });
+  await registerControlPlane(app, {
+    actions: ECR_ACTIONS,
+    queryApis: [],
+    services: {
+      config,
+      clock: deps.clock,
+      metadata: deps.metadata,
+      blobStore: deps.blobs,
+      repositories,
+      blobs,
+      uploads,
+      manifests,
+      authorizer: deps.authorizer,
+      registryKey: deps.registryKey,
+    },
+    authenticator,
+    limiter,
+    failedAuthLimiter,
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));

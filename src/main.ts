@@ -127,7 +127,7 @@ async function serve(config: Config): Promise<void> {
   const stores = await openStores(config);
   const root = await resolveRootCredentials(config);
   const registryKey = await loadRegistryKey({ dataDir: config.dataDir, file: config.auth.registryKeyFile });
-  const app = buildApp(config, { ...stores, clock: systemClock, root, registryKey, authorizer: rootOnlyAuthorizer });
+  const app = await buildApp(config, { ...stores, clock: systemClock, root, registryKey, authorizer: rootOnlyAuthorizer });
   if (root.file) app.log.info({ file: root.file, accessKeyId: root.accessKeyId }, 'root credentials are in this file (readable only by its owner)');
 
   const gc = gcService(config, stores);

@@ -64,7 +64,7 @@ export async function verifySigV4(
 
   const payloadHash = createHash('sha256').update(request.body).digest('hex');
   const claimedHash = headerValue(request.headers, 'x-amz-content-sha256');
-  if (claimedHash !== undefined && claimedHash !== payloadHash && claimedHash !== 'UNSIGNED-PAYLOAD') {
+  if (claimedHash !== undefined && claimedHash !== payloadHash) {
     throw new RegistryError('INVALID_SIGNATURE', 'the provided x-amz-content-sha256 does not match the request body');
   }
 
@@ -82,6 +82,8 @@ export async function verifySigV4(
     sha256: Hash.bind(null, 'sha256'),
     credentials: { accessKeyId: auth.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken },
     uriEscapePath: auth.service !== 's3',
+    // Otherwise the signer adds (and signs) an x-amz-content-sha256 header the client never sent.
+    applyChecksum: false,
   });
   const signed = await signer.sign(
     new HttpRequest({
@@ -90,7 +92,9 @@ export async function verifySigV4(
       hostname: headers.host ?? '',
       path: queryAt < 0 ? request.url : request.url.slice(0, queryAt),
       query: parseQuery(queryAt < 0 ? '' : request.url.slice(queryAt + 1)),
-      headers: { ...headers, 'x-amz-content-sha256': claimedHash ?? payloadHash },
+      // The signer hashes the body itself unless the client sent (and signed) the hash header,
+      // which was checked against the body above.
+      headers,
       body: request.body,
     }),
     { signingDate, signableHeaders: new Set(auth.signedHeaders) },

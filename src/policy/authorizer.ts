@@ -6,6 +6,8 @@ export interface AuthorizationRequest {
   readonly action: string;
   /** Repository name, or undefined for registry-wide actions. */
   readonly repository?: string | undefined;
+  /** The caller's address, for aws:SourceIp conditions. */
+  readonly sourceIp?: string | undefined;
 }
 
 /**

@@ -27,5 +27,5 @@ export interface Call {
 
 /** Authorises the ECR action behind a data-plane operation on a repository (DENIED otherwise). */
 export function authorizeOperation(deps: DataPlaneDeps, call: Call, operation: DataPlaneOperation, repository?: string): Promise<void> {
-  return authorize(deps.authorizer, { principal: call.principal, action: DATA_PLANE_ACTIONS[operation], repository });
+  return authorize(deps.authorizer, { principal: call.principal, action: DATA_PLANE_ACTIONS[operation], repository, sourceIp: call.request.ip });
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Authenticator } from '../../auth/authenticator.js';
 import type { Clock } from '../../domain/clock.js';
 import { RegistryError } from '../../errors/registry-error.js';
-import { RateLimiter } from '../plugins/rate-limiter.js';
+import type { RateLimiter } from '../plugins/rate-limiter.js';
 import { sendOciError } from '../plugins/oci-errors.js';
 import { deleteBlob, getBlob } from './blobs.js';
 import type { Call, DataPlaneDeps } from './context.js';
@@ -50,15 +50,14 @@ export interface DataPlaneOptions {
   readonly deps: DataPlaneDeps;
   readonly authenticator: Authenticator;
   readonly clock: Clock;
-  readonly requestsPerSecond: number;
+  /** Requests per principal. */
+  readonly limiter: RateLimiter;
+  /** Failed authentications per client address. */
+  readonly failedAuthLimiter: RateLimiter;
 }
 
-/** Failed authentications are limited hard per address, so credentials cannot be guessed quickly. */
-const FAILED_AUTH_PER_SECOND = 10;
-
 export function registerDataPlane(app: FastifyInstance, options: DataPlaneOptions): void {
-  const perPrincipal = new RateLimiter(options.requestsPerSecond);
-  const failedAuth = new RateLimiter(FAILED_AUTH_PER_SECOND, 50);
+  const { limiter: perPrincipal, failedAuthLimiter: failedAuth } = options;
 
   const handle = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     reply.header('docker-distribution-api-version', 'registry/2.0');
