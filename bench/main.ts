@@ -248,19 +248,24 @@ async function main(): Promise<void> {
         results.fail(slot, key, s.dead);
         return undefined;
       }
+      const checkExit = async (): Promise<boolean> => {
+        await new Promise((r) => setTimeout(r, 200)); // let an exit be noticed
+        const exited = s.server.exited();
+        if (exited === undefined) return false;
+        s.dead = `server had exited (${exited}) during an earlier step`;
+        log(`${slot}: server ${exited} during ${key}; skipping its remaining measurements`);
+        results.fail(slot, 'server', `${exited} during ${key}; last log lines:\n${indent(logTail(s.server.logFile, 8))}`);
+        return true;
+      };
       try {
-        return await fn(s);
+        const value = await fn(s);
+        if (s.server.exited() !== undefined && (await checkExit())) return undefined;
+        return value;
       } catch (err) {
         const message = errorMessage(err);
         results.fail(slot, key, message);
         log(`${slot}: ${key} failed: ${message}`);
-        await new Promise((r) => setTimeout(r, 200)); // let an exit be noticed
-        const exited = s.server.exited();
-        if (exited !== undefined) {
-          s.dead = `server had exited (${exited}) during an earlier step`;
-          log(`${slot}: server ${exited}; skipping its remaining measurements`);
-          results.fail(slot, 'server', `${exited} during ${key}; last log lines:\n${indent(logTail(s.server.logFile, 8))}`);
-        }
+        await checkExit();
         return undefined;
       }
     };
