@@ -1,3 +1,5 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { digestOf } from '../../src/domain/digest.js';
 import { openPostgresMetadataStore } from '../../src/storage/metadata/open.js';
@@ -9,8 +11,12 @@ const url = await findPostgres();
 describe.skipIf(url === undefined)('PostgreSQL', () => {
   describeMetadataStore('PostgreSQL MetadataStore', async () => {
     const schema = randomSchemaName();
-    const store = await openPostgresMetadataStore(url!, { schema });
-    return { store, cleanup: async () => (await store.close(), await dropSchema(url!, schema)) };
+    return {
+      config: { kind: 'postgres', url: url!, schema },
+      connect: () =>
+        new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url!, options: `-c search_path=${schema}` }) }) }),
+      cleanup: () => dropSchema(url!, schema),
+    };
   });
 
   // The suite's byte-order checks prove little on a database whose default collation is C.

@@ -2,14 +2,19 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrateMetadataStore, openSqliteMetadataStore } from '../../src/storage/metadata/open.js';
 import { describeMetadataStore } from '../suites/metadata-store.suite.js';
 
 describeMetadataStore('SQLite MetadataStore', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'wharf-sqlite-'));
-  const store = await openSqliteMetadataStore(join(dir, 'wharf.db'));
-  return { store, cleanup: async () => (await store.close(), await rm(dir, { recursive: true, force: true })) };
+  const file = join(dir, 'wharf.db');
+  return {
+    config: { kind: 'sqlite', file },
+    connect: () => new Kysely<any>({ dialect: new SqliteDialect({ database: new BetterSqlite3(file) }) }),
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
 });
 
 // One database file shared by several openers, as `wharf migrate` or `wharf gc` next to `wharf serve`.

@@ -1,10 +1,24 @@
+import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { digestOf, type Digest } from '../../src/domain/digest.js';
-import { DEFAULT_REPOSITORY_SETTINGS, type MetadataStore, type MetadataTx, type NewManifest } from '../../src/storage/metadata/metadata-store.js';
+import {
+  DEFAULT_REPOSITORY_SETTINGS,
+  type CreationTemplate,
+  type IamRole,
+  type IamUser,
+  type MetadataStore,
+  type MetadataTx,
+  type NewManifest,
+  type RepositorySettings,
+} from '../../src/storage/metadata/metadata-store.js';
+import { migrateMetadataStore, openMetadataStore, type MetadataStoreConfig } from '../../src/storage/metadata/open.js';
 
-export interface MetadataStoreFixture {
-  readonly store: MetadataStore;
-  /** Closes the store and removes everything it kept (file, schema). */
+/** A fresh, empty database per test; the suite opens (and so migrates) its stores on it. */
+export interface MetadataDatabaseFixture {
+  readonly config: MetadataStoreConfig;
+  /** Raw access to the tables, outside any store, to seed a database at an older version. The caller destroys it. */
+  connect(): Kysely<any>;
+  /** Removes everything the database kept (file, schema); stores on it are closed by then. */
   cleanup(): Promise<void>;
 }
 
@@ -21,11 +35,11 @@ function manifest(label: string, fields: Partial<NewManifest> = {}): NewManifest
 }
 
 /**
- * The behaviour every MetadataStore must show. `factory` opens a fresh, empty store per test.
+ * The behaviour every MetadataStore must show. `database` makes a fresh, empty database per test.
  */
-export function describeMetadataStore(name: string, factory: () => Promise<MetadataStoreFixture>): void {
+export function describeMetadataStore(name: string, database: () => Promise<MetadataDatabaseFixture>): void {
   describe(name, () => {
-    let fixture: MetadataStoreFixture;
+    let fixture: MetadataDatabaseFixture;
     let store: MetadataStore;
     const write = <T>(fn: (tx: MetadataTx) => Promise<T>) => store.write(fn);
     const read = <T>(fn: (tx: MetadataTx) => Promise<T>) => store.read(fn);
@@ -64,10 +78,11 @@ export function describeMetadataStore(name: string, factory: () => Promise<Metad
     const letItBlock = () => new Promise((resolve) => setTimeout(resolve, 200));
 
     beforeEach(async () => {
-      fixture = await factory();
-      store = fixture.store;
+      fixture = await database();
+      store = await openMetadataStore(fixture.config);
     });
     afterEach(async () => {
+      await store.close();
       await fixture.cleanup();
     });
 
@@ -436,6 +451,660 @@ export function describeMetadataStore(name: string, factory: () => Promise<Metad
         await gc.commit();
         await expect(push).rejects.toMatchObject({ code: 'BLOB_UNKNOWN' });
         expect(await read((tx) => tx.blobs.get(blob))).toBeUndefined();
+      });
+    });
+
+    describe('repository settings and policy', () => {
+      const custom: RepositorySettings = {
+        imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+        imageTagMutabilityExclusionFilters: [
+          { filterType: 'WILDCARD', filter: 'latest' },
+          { filterType: 'WILDCARD', filter: 'dev-*' },
+        ],
+        scanOnPush: true,
+        encryptionConfiguration: { encryptionType: 'KMS', kmsKey: 'arn:aws:kms:us-east-1:123456789012:key/abcd' },
+      };
+
+      it('create stores the settings and refuses a name that is taken', async () => {
+        const created = await write((tx) => tx.repositories.create('team/app', custom, T0));
+        expect(created).toEqual({ id: expect.any(Number), name: 'team/app', createdAt: T0, settings: custom });
+        expect(await read((tx) => tx.repositories.get('team/app'))).toEqual(created);
+        await expect(write((tx) => tx.repositories.create('team/app', DEFAULT_REPOSITORY_SETTINGS, T1))).rejects.toMatchObject({
+          code: 'REPOSITORY_ALREADY_EXISTS',
+        });
+        await ensure('pushed');
+        await expect(write((tx) => tx.repositories.create('pushed', custom, T1))).rejects.toMatchObject({ code: 'REPOSITORY_ALREADY_EXISTS' });
+        expect(await read((tx) => tx.repositories.get('team/app'))).toEqual(created);
+      });
+
+      it('ensure creates with the settings given and leaves an existing repository as it is', async () => {
+        const created = await write((tx) => tx.repositories.ensure('templated', T0, custom));
+        expect(created.settings).toEqual(custom);
+        await ensure('plain');
+        expect(await write((tx) => tx.repositories.ensure('plain', T1, custom))).toMatchObject({ createdAt: T0, settings: DEFAULT_REPOSITORY_SETTINGS });
+      });
+
+      it('updateSettings changes only the fields given', async () => {
+        const repo = await write((tx) => tx.repositories.create('repo', custom, T0));
+        const scanOff = await write((tx) => tx.repositories.updateSettings(repo.id, { scanOnPush: false }));
+        expect(scanOff).toEqual({ ...repo, settings: { ...custom, scanOnPush: false } });
+
+        const mutable = await write((tx) =>
+          tx.repositories.updateSettings(repo.id, { imageTagMutability: 'MUTABLE', imageTagMutabilityExclusionFilters: [] }),
+        );
+        expect(mutable.settings).toEqual({ ...custom, scanOnPush: false, imageTagMutability: 'MUTABLE', imageTagMutabilityExclusionFilters: [] });
+
+        // Moving off KMS drops the key.
+        const aes = await write((tx) => tx.repositories.updateSettings(repo.id, { encryptionConfiguration: { encryptionType: 'AES256' } }));
+        expect(aes.settings.encryptionConfiguration).toEqual({ encryptionType: 'AES256' });
+        expect(aes.settings.encryptionConfiguration.kmsKey).toBeUndefined();
+
+        expect(await write((tx) => tx.repositories.updateSettings(repo.id, {}))).toEqual(aes);
+        expect(await read((tx) => tx.repositories.get('repo'))).toEqual(aes);
+        await expect(write((tx) => tx.repositories.updateSettings(repo.id + 1000, { scanOnPush: true }))).rejects.toMatchObject({
+          code: 'REPOSITORY_NOT_FOUND',
+        });
+      });
+
+      it('setPolicy sets, replaces and removes the policy', async () => {
+        const repo = await ensure('repo');
+        expect(repo.policy).toBeUndefined();
+        const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'ecr:BatchGetImage' }] });
+        await write((tx) => tx.repositories.setPolicy(repo.id, policy));
+        expect(await read((tx) => tx.repositories.get('repo'))).toEqual({ ...repo, policy });
+        await write((tx) => tx.repositories.setPolicy(repo.id, '{"Version":"2012-10-17","Statement":[]}'));
+        expect((await read((tx) => tx.repositories.get('repo')))?.policy).toBe('{"Version":"2012-10-17","Statement":[]}');
+        await write((tx) => tx.repositories.setPolicy(repo.id, undefined));
+        expect((await read((tx) => tx.repositories.get('repo')))?.policy).toBeUndefined();
+        await expect(write((tx) => tx.repositories.setPolicy(repo.id + 1000, policy))).rejects.toMatchObject({ code: 'REPOSITORY_NOT_FOUND' });
+      });
+    });
+
+    describe('repository delete and count', () => {
+      /** A repository with a layer, an image, an index over it, tags and two uploads. */
+      const populate = async (name: string) => {
+        const repo = await ensure(name);
+        const layer = await linkedBlob(repo.id, 'layer');
+        const image = manifest(`image of ${name}`, { references: [{ digest: layer, kind: 'blob' }], imageSize: 5 });
+        const index = manifest(`index of ${name}`, { references: [{ digest: image.digest, kind: 'manifest' }] });
+        await write(async (tx) => {
+          await tx.manifests.put(repo.id, image, T0);
+          await tx.manifests.put(repo.id, index, T0);
+          await tx.tags.put(repo.id, 'latest', index.digest, T0);
+          await tx.tags.put(repo.id, 'v1', image.digest, T0);
+          await tx.uploads.create({ id: `${name}-u1`, repositoryId: repo.id, storeKey: `${name}-k1` }, T0);
+          await tx.uploads.create({ id: `${name}-u2`, repositoryId: repo.id, storeKey: `${name}-k2` }, T0);
+        });
+        return { repo, layer, image, index };
+      };
+
+      it('delete removes the repository with everything in it, returns its upload keys, and leaves other repositories', async () => {
+        const doomed = await populate('doomed');
+        const kept = await populate('kept');
+
+        const keys = await write((tx) => tx.repositories.delete(doomed.repo.id));
+        expect([...keys].sort()).toEqual(['doomed-k1', 'doomed-k2']);
+        await read(async (tx) => {
+          expect(await tx.repositories.get('doomed')).toBeUndefined();
+          expect(await tx.manifests.get(doomed.repo.id, doomed.image.digest)).toBeUndefined();
+          expect(await tx.manifests.get(doomed.repo.id, doomed.index.digest)).toBeUndefined();
+          expect(await tx.tags.list(doomed.repo.id, { limit: 10 })).toEqual([]);
+          expect(await tx.blobs.getLinked(doomed.repo.id, doomed.layer)).toBeUndefined();
+          expect(await tx.blobs.isReferencedInRepository(doomed.repo.id, doomed.layer)).toBe(false);
+          expect(await tx.manifests.isReferencedByIndex(doomed.repo.id, doomed.image.digest)).toBe(false);
+          expect(await tx.uploads.get('doomed-u1')).toBeUndefined();
+          expect(await tx.uploads.hasStoreKey('doomed-k2')).toBe(false);
+          expect(await tx.repositories.countImages(doomed.repo.id)).toBe(0);
+          // The blob itself stays for GC, which sees it unlinked here but still linked elsewhere.
+          expect(await tx.blobs.get(doomed.layer)).toBeDefined();
+
+          expect(await tx.repositories.get('kept')).toEqual(kept.repo);
+          expect(await tx.manifests.get(kept.repo.id, kept.image.digest)).toBeDefined();
+          expect(await tx.tags.list(kept.repo.id, { limit: 10 })).toEqual(['latest', 'v1']);
+          expect(await tx.blobs.getLinked(kept.repo.id, kept.layer)).toBeDefined();
+          expect(await tx.blobs.isReferencedInRepository(kept.repo.id, kept.layer)).toBe(true);
+          expect(await tx.manifests.isReferencedByIndex(kept.repo.id, kept.image.digest)).toBe(true);
+          expect(await tx.uploads.get('kept-u1')).toBeDefined();
+          expect(await tx.repositories.countImages(kept.repo.id)).toBe(2);
+          expect(await tx.repositories.listNames({ limit: 10 })).toEqual(['kept']);
+        });
+
+        expect(await write((tx) => tx.repositories.delete(doomed.repo.id))).toEqual([]);
+        // The name is free again, for a new and empty repository.
+        const again = await ensure('doomed');
+        expect(again.id).not.toBe(doomed.repo.id);
+        expect(await read((tx) => tx.manifests.listImages(again.id, { limit: 10 }))).toEqual([]);
+      });
+
+      it('countImages counts the manifests of the repository', async () => {
+        const repo = await ensure('repo');
+        const other = await ensure('other');
+        expect(await read((tx) => tx.repositories.countImages(repo.id))).toBe(0);
+        await write(async (tx) => {
+          for (const label of ['a', 'b', 'c']) await tx.manifests.put(repo.id, manifest(label), T0);
+          await tx.manifests.put(other.id, manifest('a'), T0);
+        });
+        expect(await read((tx) => tx.repositories.countImages(repo.id))).toBe(3);
+        await write((tx) => tx.manifests.delete(repo.id, manifest('b').digest));
+        expect(await read((tx) => tx.repositories.countImages(repo.id))).toBe(2);
+        expect(await read((tx) => tx.repositories.countImages(other.id))).toBe(1);
+      });
+    });
+
+    describe('images', () => {
+      it('listImages pages images in digest order, each with its tags in byte order', async () => {
+        const repo = await ensure('repo');
+        const other = await ensure('other');
+        const subject = digest('subject');
+        const images = ['a', 'b', 'c', 'd', 'e'].map((label, i) =>
+          manifest(label, { imageSize: 1000 * (i + 1), ...(label === 'c' ? { subject, artifactType: 'application/vnd.example.sig' } : {}) }),
+        );
+        const tagsOf: Record<string, string[]> = { a: ['v1', 'V2', 'latest', 'a_b', 'a-b'], c: ['only'] };
+        await write(async (tx) => {
+          for (const [i, m] of images.entries()) {
+            await tx.manifests.put(repo.id, m, i % 2 ? T1 : T0);
+            await tx.manifests.put(other.id, m, T2);
+          }
+          for (const [label, tags] of Object.entries(tagsOf)) {
+            for (const tag of tags) await tx.tags.put(repo.id, tag, manifest(label).digest, T0);
+          }
+          await tx.tags.put(other.id, 'elsewhere', images[0]!.digest, T2);
+        });
+        const labels = ['a', 'b', 'c', 'd', 'e'];
+        const expected = images
+          .map((m, i) => ({
+            digest: m.digest,
+            mediaType: m.mediaType,
+            artifactType: m.artifactType,
+            manifestSize: m.content.byteLength,
+            imageSize: m.imageSize,
+            pushedAt: i % 2 ? T1 : T0,
+            lastPulledAt: undefined,
+            subject: m.subject,
+            tags: [...(tagsOf[labels[i]!] ?? [])].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y))),
+          }))
+          .sort((x, y) => (x.digest < y.digest ? -1 : 1));
+        expect(expected.find((e) => e.digest === images[0]!.digest)?.tags).toEqual(['V2', 'a-b', 'a_b', 'latest', 'v1']);
+
+        const page = (after: Digest | undefined, limit: number) => read((tx) => tx.manifests.listImages(repo.id, { after, limit }));
+        expect(await page(undefined, 10)).toEqual(expected);
+        const first = await page(undefined, 2);
+        expect(first).toEqual(expected.slice(0, 2));
+        const second = await page(first[1]!.digest, 2);
+        expect(second).toEqual(expected.slice(2, 4));
+        expect(await page(second[1]!.digest, 2)).toEqual(expected.slice(4));
+        expect(await page(expected[4]!.digest, 2)).toEqual([]);
+        const empty = await ensure('empty');
+        expect(await read((tx) => tx.manifests.listImages(empty.id, { limit: 10 }))).toEqual([]);
+      });
+
+      it('getImage returns one image with its tags', async () => {
+        const repo = await ensure('repo');
+        const m = manifest('m', { imageSize: 12345 });
+        await write(async (tx) => {
+          await tx.manifests.put(repo.id, m, T0);
+          await tx.tags.put(repo.id, 'b', m.digest, T0);
+          await tx.tags.put(repo.id, 'a', m.digest, T0);
+        });
+        expect(await read((tx) => tx.manifests.getImage(repo.id, m.digest))).toEqual({
+          digest: m.digest,
+          mediaType: m.mediaType,
+          manifestSize: m.content.byteLength,
+          imageSize: 12345,
+          pushedAt: T0,
+          tags: ['a', 'b'],
+        });
+        await write((tx) => tx.manifests.put(repo.id, manifest('untagged'), T1));
+        expect(await read((tx) => tx.manifests.getImage(repo.id, manifest('untagged').digest))).toMatchObject({ tags: [], pushedAt: T1 });
+        expect(await read((tx) => tx.manifests.getImage(repo.id, digest('none')))).toBeUndefined();
+        const other = await ensure('other');
+        expect(await read((tx) => tx.manifests.getImage(other.id, m.digest))).toBeUndefined();
+      });
+
+      it('recordPulls keeps the latest pull time and never moves it back', async () => {
+        const repo = await ensure('repo');
+        const other = await ensure('other');
+        const a = manifest('a');
+        const b = manifest('b');
+        await write(async (tx) => {
+          await tx.manifests.put(repo.id, a, T0);
+          await tx.manifests.put(repo.id, b, T0);
+          await tx.manifests.put(other.id, a, T0);
+        });
+        const pulledAt = async (repositoryId: number, d: Digest) => (await read((tx) => tx.manifests.getImage(repositoryId, d)))?.lastPulledAt;
+
+        await write((tx) => tx.manifests.recordPulls([{ repositoryId: repo.id, digest: a.digest, at: T1 }]));
+        expect(await pulledAt(repo.id, a.digest)).toEqual(T1);
+        expect(await pulledAt(repo.id, b.digest)).toBeUndefined();
+        expect(await pulledAt(other.id, a.digest)).toBeUndefined();
+
+        await write((tx) => tx.manifests.recordPulls([{ repositoryId: repo.id, digest: a.digest, at: T0 }]));
+        expect(await pulledAt(repo.id, a.digest)).toEqual(T1);
+
+        // One batch: several pulls of one image in any order, other images, a manifest that is gone.
+        await write((tx) =>
+          tx.manifests.recordPulls([
+            { repositoryId: repo.id, digest: a.digest, at: T2 },
+            { repositoryId: repo.id, digest: a.digest, at: T0 },
+            { repositoryId: repo.id, digest: b.digest, at: T0 },
+            { repositoryId: repo.id, digest: b.digest, at: T1 },
+            { repositoryId: other.id, digest: a.digest, at: T0 },
+            { repositoryId: repo.id, digest: digest('gone'), at: T2 },
+          ]),
+        );
+        expect(await pulledAt(repo.id, a.digest)).toEqual(T2);
+        expect(await pulledAt(repo.id, b.digest)).toEqual(T1);
+        expect(await pulledAt(other.id, a.digest)).toEqual(T0);
+        await write((tx) => tx.manifests.recordPulls([]));
+        expect(await read((tx) => tx.manifests.listImages(repo.id, { limit: 10 }))).toHaveLength(2);
+      });
+    });
+
+    describe('resource tags', () => {
+      const arn = 'arn:aws:ecr:us-east-1:123456789012:repository/repo';
+      const otherArn = 'arn:aws:ecr:us-east-1:123456789012:repository/other';
+      const list = (resource: string) => read((tx) => tx.resourceTags.list(resource));
+
+      it('put adds and replaces; list is in key order', async () => {
+        expect(await list(arn)).toEqual([]);
+        await write((tx) =>
+          tx.resourceTags.put(arn, [
+            { Key: 'team', Value: 'core' },
+            { Key: 'Env', Value: 'prod' },
+            { Key: 'env', Value: 'lower-case key' },
+          ]),
+        );
+        await write((tx) => tx.resourceTags.put(otherArn, [{ Key: 'team', Value: 'other' }]));
+        expect(await list(arn)).toEqual([
+          { Key: 'Env', Value: 'prod' },
+          { Key: 'env', Value: 'lower-case key' },
+          { Key: 'team', Value: 'core' },
+        ]);
+        await write((tx) =>
+          tx.resourceTags.put(arn, [
+            { Key: 'team', Value: 'platform' },
+            { Key: 'cost', Value: '1' },
+            { Key: 'cost', Value: '2' }, // the last value given wins
+            { Key: 'empty', Value: '' },
+          ]),
+        );
+        expect(await list(arn)).toEqual([
+          { Key: 'Env', Value: 'prod' },
+          { Key: 'cost', Value: '2' },
+          { Key: 'empty', Value: '' },
+          { Key: 'env', Value: 'lower-case key' },
+          { Key: 'team', Value: 'platform' },
+        ]);
+        await write((tx) => tx.resourceTags.put(arn, []));
+        expect(await list(otherArn)).toEqual([{ Key: 'team', Value: 'other' }]);
+      });
+
+      it('remove drops the keys given; removeAll drops every tag of the resource', async () => {
+        await write(async (tx) => {
+          await tx.resourceTags.put(arn, [
+            { Key: 'a', Value: '1' },
+            { Key: 'b', Value: '2' },
+            { Key: 'c', Value: '3' },
+          ]);
+          await tx.resourceTags.put(otherArn, [{ Key: 'a', Value: 'x' }]);
+        });
+        await write((tx) => tx.resourceTags.remove(arn, ['a', 'c', 'missing']));
+        expect(await list(arn)).toEqual([{ Key: 'b', Value: '2' }]);
+        await write((tx) => tx.resourceTags.remove(arn, []));
+        expect(await list(arn)).toEqual([{ Key: 'b', Value: '2' }]);
+        await write((tx) => tx.resourceTags.removeAll(arn));
+        expect(await list(arn)).toEqual([]);
+        expect(await list(otherArn)).toEqual([{ Key: 'a', Value: 'x' }]);
+      });
+    });
+
+    describe('registry documents', () => {
+      it('set stores, replaces and (with undefined) removes a document', async () => {
+        const get = (key: string) => read((tx) => tx.registry.get(key));
+        expect(await get('policy')).toBeUndefined();
+        await write((tx) => tx.registry.set('policy', '{"Version":"2012-10-17"}', T0));
+        await write((tx) => tx.registry.set('scanningConfiguration', '{"scanType":"BASIC"}', T0));
+        expect(await get('policy')).toBe('{"Version":"2012-10-17"}');
+        await write((tx) => tx.registry.set('policy', '{"Version":"2012-10-17","Statement":[]}', T1));
+        expect(await get('policy')).toBe('{"Version":"2012-10-17","Statement":[]}');
+        await write((tx) => tx.registry.set('policy', undefined, T2));
+        expect(await get('policy')).toBeUndefined();
+        await write((tx) => tx.registry.set('policy', undefined, T2));
+        expect(await get('scanningConfiguration')).toBe('{"scanType":"BASIC"}');
+      });
+    });
+
+    describe('creation templates', () => {
+      const full: CreationTemplate = {
+        prefix: 'team-a',
+        description: 'Team A repositories',
+        encryptionConfiguration: { encryptionType: 'KMS', kmsKey: 'arn:aws:kms:us-east-1:123456789012:key/k' },
+        resourceTags: [
+          { Key: 'team', Value: 'a' },
+          { Key: 'cost', Value: '42' },
+        ],
+        imageTagMutability: 'MUTABLE_WITH_EXCLUSION',
+        imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD', filter: 'release-*' }],
+        repositoryPolicy: '{"Version":"2012-10-17","Statement":[]}',
+        lifecyclePolicy: '{"rules":[]}',
+        appliedFor: ['CREATE_ON_PUSH', 'PULL_THROUGH_CACHE'],
+        customRoleArn: 'arn:aws:iam::123456789012:role/ecr-templates',
+        createdAt: T0,
+        updatedAt: T0,
+      };
+      const minimal = (prefix: string): CreationTemplate => ({
+        prefix,
+        resourceTags: [],
+        imageTagMutability: 'MUTABLE',
+        imageTagMutabilityExclusionFilters: [],
+        appliedFor: ['REPLICATION'],
+        createdAt: T0,
+        updatedAt: T0,
+      });
+
+      it('create and get round-trip every field; a taken prefix is refused', async () => {
+        await write((tx) => tx.templates.create(full));
+        await write((tx) => tx.templates.create(minimal('ROOT')));
+        expect(await read((tx) => tx.templates.get('team-a'))).toEqual(full);
+        const root = await read((tx) => tx.templates.get('ROOT'));
+        expect(root).toEqual(minimal('ROOT'));
+        expect(root).toMatchObject({ description: undefined, encryptionConfiguration: undefined, customRoleArn: undefined });
+        expect(await read((tx) => tx.templates.get('team-b'))).toBeUndefined();
+        await expect(write((tx) => tx.templates.create({ ...minimal('team-a'), createdAt: T1 }))).rejects.toMatchObject({
+          code: 'TEMPLATE_ALREADY_EXISTS',
+        });
+        expect(await read((tx) => tx.templates.get('team-a'))).toEqual(full);
+      });
+
+      it('update replaces the template but keeps its creation time; delete removes it', async () => {
+        await write((tx) => tx.templates.create(full));
+        const changed: CreationTemplate = {
+          ...minimal('team-a'),
+          description: 'changed',
+          encryptionConfiguration: { encryptionType: 'AES256' },
+          appliedFor: ['CREATE_ON_PUSH'],
+          createdAt: T2,
+          updatedAt: T1,
+        };
+        await write((tx) => tx.templates.update(changed));
+        expect(await read((tx) => tx.templates.get('team-a'))).toEqual({ ...changed, createdAt: T0 });
+        await expect(write((tx) => tx.templates.update(minimal('missing')))).rejects.toMatchObject({ code: 'TEMPLATE_NOT_FOUND' });
+        expect(await read((tx) => tx.templates.get('missing'))).toBeUndefined();
+
+        expect(await write((tx) => tx.templates.delete('team-a'))).toBe(true);
+        expect(await write((tx) => tx.templates.delete('team-a'))).toBe(false);
+        expect(await read((tx) => tx.templates.get('team-a'))).toBeUndefined();
+        await write((tx) => tx.templates.create(minimal('team-a')));
+        expect(await read((tx) => tx.templates.get('team-a'))).toEqual(minimal('team-a'));
+      });
+
+      it('list pages templates in prefix (byte) order', async () => {
+        for (const prefix of ['team-b', 'ROOT', 'team-a', 'team/a', 'team_a']) await write((tx) => tx.templates.create(minimal(prefix)));
+        const page = async (last: string | undefined, limit: number) =>
+          (await read((tx) => tx.templates.list({ last, limit }))).map((t) => t.prefix);
+        expect(await page(undefined, 10)).toEqual(['ROOT', 'team-a', 'team-b', 'team/a', 'team_a']);
+        expect(await page(undefined, 2)).toEqual(['ROOT', 'team-a']);
+        expect(await page('team-a', 2)).toEqual(['team-b', 'team/a']);
+        expect(await page('team/a', 2)).toEqual(['team_a']);
+        expect(await page('team_a', 2)).toEqual([]);
+        expect(await read((tx) => tx.templates.list({ limit: 1 }))).toEqual([minimal('ROOT')]);
+      });
+    });
+
+    describe('IAM', () => {
+      const ACCOUNT = '123456789012';
+      const OTHER_ACCOUNT = '210987654321';
+      const user = (name: string, accountId = ACCOUNT, path = '/'): IamUser => ({
+        accountId,
+        name,
+        path,
+        userId: `AIDA${accountId}${name.toUpperCase()}`,
+        arn: `arn:aws:iam::${accountId}:user${path}${name}`,
+        createdAt: T0,
+      });
+      const role = (name: string, accountId = ACCOUNT): IamRole => ({
+        accountId,
+        name,
+        path: '/service/',
+        roleId: `AROA${accountId}${name.toUpperCase()}`,
+        arn: `arn:aws:iam::${accountId}:role/service/${name}`,
+        trustPolicy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: 'sts:AssumeRole' }] }),
+        description: `role ${name}`,
+        maxSessionDurationSeconds: 3600,
+        createdAt: T0,
+      });
+      const key = (accessKeyId: string, userName: string | undefined, createdAt = T0, accountId = ACCOUNT) => ({
+        accessKeyId,
+        accountId,
+        userName,
+        secretCiphertext: `v1:ciphertext-of-${accessKeyId}`,
+        status: 'Active' as const,
+        createdAt,
+      });
+
+      it('users: create, get, list in name order page by page; a name taken in any case is refused', async () => {
+        for (const name of ['carol', 'Bob', 'alice', 'a_b', 'a-b']) await write((tx) => tx.iam.createUser(user(name)));
+        await write((tx) => tx.iam.createUser(user('alice', OTHER_ACCOUNT)));
+        expect(await read((tx) => tx.iam.getUser(ACCOUNT, 'alice'))).toEqual(user('alice'));
+        expect(await read((tx) => tx.iam.getUser(OTHER_ACCOUNT, 'alice'))).toEqual(user('alice', OTHER_ACCOUNT));
+        expect(await read((tx) => tx.iam.getUser(ACCOUNT, 'dave'))).toBeUndefined();
+
+        await expect(write((tx) => tx.iam.createUser(user('alice')))).rejects.toMatchObject({ code: 'IAM_ENTITY_EXISTS' });
+        await expect(write((tx) => tx.iam.createUser({ ...user('ALICE'), path: '/other/' }))).rejects.toMatchObject({ code: 'IAM_ENTITY_EXISTS' });
+        expect(await read((tx) => tx.iam.getUser(ACCOUNT, 'ALICE'))).toBeUndefined();
+
+        const page = async (last: string | undefined, limit: number) =>
+          (await read((tx) => tx.iam.listUsers(ACCOUNT, { last, limit }))).map((u) => u.name);
+        expect(await page(undefined, 10)).toEqual(['Bob', 'a-b', 'a_b', 'alice', 'carol']);
+        expect(await page(undefined, 2)).toEqual(['Bob', 'a-b']);
+        expect(await page('a-b', 2)).toEqual(['a_b', 'alice']);
+        expect(await page('alice', 2)).toEqual(['carol']);
+        expect(await read((tx) => tx.iam.listUsers(OTHER_ACCOUNT, { limit: 10 }))).toEqual([user('alice', OTHER_ACCOUNT)]);
+      });
+
+      it('access keys: create, get, list per user and for the root, delete', async () => {
+        await write(async (tx) => {
+          await tx.iam.createUser(user('alice'));
+          await tx.iam.createUser(user('bob'));
+          await tx.iam.createAccessKey(key('AKIAALICE2', 'alice', T1));
+          await tx.iam.createAccessKey(key('AKIAALICE1', 'alice', T0));
+          await tx.iam.createAccessKey(key('AKIABOB', 'bob'));
+          await tx.iam.createAccessKey(key('AKIAROOT', undefined));
+          await tx.iam.createAccessKey({ ...key('AKIAOTHERROOT', undefined, T0, OTHER_ACCOUNT), status: 'Inactive' });
+        });
+        expect(await read((tx) => tx.iam.getAccessKey('AKIAALICE1'))).toEqual(key('AKIAALICE1', 'alice'));
+        expect(await read((tx) => tx.iam.getAccessKey('AKIAROOT'))).toEqual(key('AKIAROOT', undefined));
+        expect(await read((tx) => tx.iam.getAccessKey('AKIAOTHERROOT'))).toMatchObject({ status: 'Inactive', userName: undefined });
+        expect(await read((tx) => tx.iam.getAccessKey('AKIANONE'))).toBeUndefined();
+
+        const ids = async (accountId: string, userName: string | undefined) =>
+          (await read((tx) => tx.iam.listAccessKeys(accountId, userName))).map((k) => k.accessKeyId);
+        expect(await ids(ACCOUNT, 'alice')).toEqual(['AKIAALICE1', 'AKIAALICE2']);
+        expect(await ids(ACCOUNT, 'bob')).toEqual(['AKIABOB']);
+        expect(await ids(ACCOUNT, undefined)).toEqual(['AKIAROOT']);
+        expect(await ids(OTHER_ACCOUNT, undefined)).toEqual(['AKIAOTHERROOT']);
+        expect(await ids(ACCOUNT, 'nobody')).toEqual([]);
+
+        expect(await write((tx) => tx.iam.deleteAccessKey('AKIAALICE1'))).toBe(true);
+        expect(await write((tx) => tx.iam.deleteAccessKey('AKIAALICE1'))).toBe(false);
+        expect(await ids(ACCOUNT, 'alice')).toEqual(['AKIAALICE2']);
+      });
+
+      it('deleteUser refuses while the user has access keys or policies', async () => {
+        const alice = user('alice');
+        await write(async (tx) => {
+          await tx.iam.createUser(alice);
+          await tx.iam.createAccessKey(key('AKIAALICE', 'alice'));
+        });
+        const deleteAlice = () => write((tx) => tx.iam.deleteUser(ACCOUNT, 'alice'));
+        await expect(deleteAlice()).rejects.toMatchObject({ code: 'IAM_DELETE_CONFLICT' });
+        await write((tx) => tx.iam.deleteAccessKey('AKIAALICE'));
+
+        await write((tx) => tx.iam.putInlinePolicy(alice.arn, 'pull', '{}'));
+        await expect(deleteAlice()).rejects.toMatchObject({ code: 'IAM_DELETE_CONFLICT' });
+        await write((tx) => tx.iam.deleteInlinePolicy(alice.arn, 'pull'));
+
+        await write((tx) => tx.iam.attachPolicy(alice.arn, 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly'));
+        await expect(deleteAlice()).rejects.toMatchObject({ code: 'IAM_DELETE_CONFLICT' });
+        expect(await read((tx) => tx.iam.getUser(ACCOUNT, 'alice'))).toEqual(alice);
+        await write((tx) => tx.iam.detachPolicy(alice.arn, 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly'));
+
+        expect(await deleteAlice()).toBe(true);
+        expect(await deleteAlice()).toBe(false);
+        expect(await read((tx) => tx.iam.getUser(ACCOUNT, 'alice'))).toBeUndefined();
+        // The name is free again.
+        await write((tx) => tx.iam.createUser(alice));
+      });
+
+      it('roles: create, get, list, conflicts; deleteRole refuses while the role has policies', async () => {
+        for (const name of ['pusher', 'Puller', 'admin']) await write((tx) => tx.iam.createRole(role(name)));
+        const plain = { ...role('plain', OTHER_ACCOUNT), description: undefined, maxSessionDurationSeconds: 43200 };
+        await write((tx) => tx.iam.createRole(plain));
+        expect(await read((tx) => tx.iam.getRole(ACCOUNT, 'pusher'))).toEqual(role('pusher'));
+        expect(await read((tx) => tx.iam.getRole(OTHER_ACCOUNT, 'plain'))).toEqual(plain);
+        expect(await read((tx) => tx.iam.getRole(ACCOUNT, 'plain'))).toBeUndefined();
+        await expect(write((tx) => tx.iam.createRole(role('PUSHER')))).rejects.toMatchObject({ code: 'IAM_ENTITY_EXISTS' });
+
+        const names = async (last: string | undefined, limit: number) =>
+          (await read((tx) => tx.iam.listRoles(ACCOUNT, { last, limit }))).map((r) => r.name);
+        expect(await names(undefined, 10)).toEqual(['Puller', 'admin', 'pusher']);
+        expect(await names('Puller', 1)).toEqual(['admin']);
+
+        const pusher = role('pusher');
+        await write((tx) => tx.iam.putInlinePolicy(pusher.arn, 'push', '{}'));
+        await expect(write((tx) => tx.iam.deleteRole(ACCOUNT, 'pusher'))).rejects.toMatchObject({ code: 'IAM_DELETE_CONFLICT' });
+        await write(async (tx) => {
+          await tx.iam.deleteInlinePolicy(pusher.arn, 'push');
+          await tx.iam.attachPolicy(pusher.arn, 'arn:aws:iam::aws:policy/PowerUser');
+        });
+        await expect(write((tx) => tx.iam.deleteRole(ACCOUNT, 'pusher'))).rejects.toMatchObject({ code: 'IAM_DELETE_CONFLICT' });
+        await write((tx) => tx.iam.detachPolicy(pusher.arn, 'arn:aws:iam::aws:policy/PowerUser'));
+        expect(await write((tx) => tx.iam.deleteRole(ACCOUNT, 'pusher'))).toBe(true);
+        expect(await write((tx) => tx.iam.deleteRole(ACCOUNT, 'pusher'))).toBe(false);
+        expect(await names(undefined, 10)).toEqual(['Puller', 'admin']);
+      });
+
+      it('inline and attached policies per principal', async () => {
+        const alice = user('alice').arn;
+        const pusher = role('pusher').arn;
+        await write(async (tx) => {
+          await tx.iam.putInlinePolicy(alice, 'zeta', '{"z":1}');
+          await tx.iam.putInlinePolicy(alice, 'Alpha', '{"a":1}');
+          await tx.iam.putInlinePolicy(alice, 'beta', '{"b":1}');
+          await tx.iam.putInlinePolicy(pusher, 'beta', '{"role":1}');
+        });
+        await write((tx) => tx.iam.putInlinePolicy(alice, 'beta', '{"b":2}'));
+        expect(await read((tx) => tx.iam.getInlinePolicy(alice, 'beta'))).toBe('{"b":2}');
+        expect(await read((tx) => tx.iam.getInlinePolicy(pusher, 'beta'))).toBe('{"role":1}');
+        expect(await read((tx) => tx.iam.getInlinePolicy(alice, 'missing'))).toBeUndefined();
+        expect(await read((tx) => tx.iam.listInlinePolicies(alice))).toEqual([
+          { name: 'Alpha', document: '{"a":1}' },
+          { name: 'beta', document: '{"b":2}' },
+          { name: 'zeta', document: '{"z":1}' },
+        ]);
+        expect(await write((tx) => tx.iam.deleteInlinePolicy(alice, 'zeta'))).toBe(true);
+        expect(await write((tx) => tx.iam.deleteInlinePolicy(alice, 'zeta'))).toBe(false);
+        expect((await read((tx) => tx.iam.listInlinePolicies(alice))).map((p) => p.name)).toEqual(['Alpha', 'beta']);
+        expect(await read((tx) => tx.iam.listInlinePolicies('arn:aws:iam::123456789012:user/nobody'))).toEqual([]);
+
+        const readOnly = 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly';
+        const custom = 'arn:aws:iam::123456789012:policy/Custom';
+        await write(async (tx) => {
+          await tx.iam.attachPolicy(alice, readOnly);
+          await tx.iam.attachPolicy(alice, custom);
+          await tx.iam.attachPolicy(alice, readOnly); // attaching twice changes nothing
+          await tx.iam.attachPolicy(pusher, readOnly);
+        });
+        expect(await read((tx) => tx.iam.listAttachedPolicies(alice))).toEqual([custom, readOnly]);
+        expect(await write((tx) => tx.iam.detachPolicy(alice, readOnly))).toBe(true);
+        expect(await write((tx) => tx.iam.detachPolicy(alice, readOnly))).toBe(false);
+        expect(await read((tx) => tx.iam.listAttachedPolicies(alice))).toEqual([custom]);
+        expect(await read((tx) => tx.iam.listAttachedPolicies(pusher))).toEqual([readOnly]);
+      });
+
+      it('sessions: create, get; deleteExpiredSessions removes those expired by then', async () => {
+        const session = (accessKeyId: string, expiresAt: Date) => ({
+          accessKeyId,
+          secretCiphertext: `v1:secret-${accessKeyId}`,
+          sessionTokenHash: digestOf(Buffer.from(accessKeyId)).slice('sha256:'.length),
+          accountId: ACCOUNT,
+          roleArn: role('pusher').arn,
+          sessionName: `session-${accessKeyId}`,
+          expiresAt,
+        });
+        await write(async (tx) => {
+          await tx.iam.createSession(session('ASIAEARLY', T0));
+          await tx.iam.createSession(session('ASIAEDGE', T1));
+          await tx.iam.createSession(session('ASIALATE', T2));
+        });
+        expect(await read((tx) => tx.iam.getSession('ASIALATE'))).toEqual(session('ASIALATE', T2));
+        expect(await read((tx) => tx.iam.getSession('ASIANONE'))).toBeUndefined();
+        expect(await write((tx) => tx.iam.deleteExpiredSessions(T1))).toBe(2);
+        expect(await write((tx) => tx.iam.deleteExpiredSessions(T1))).toBe(0);
+        expect(await read((tx) => tx.iam.getSession('ASIAEARLY'))).toBeUndefined();
+        expect(await read((tx) => tx.iam.getSession('ASIAEDGE'))).toBeUndefined();
+        expect(await read((tx) => tx.iam.getSession('ASIALATE'))).toEqual(session('ASIALATE', T2));
+      });
+    });
+
+    describe('migrations', () => {
+      it('a database at 0001 migrates to 0002 keeping its data; its repositories get the default settings', async () => {
+        const old = await database();
+        try {
+          expect(await migrateMetadataStore(old.config, { to: '0001-initial' })).toEqual(['0001-initial']);
+          const layer = digest('layer');
+          const image = manifest('old image', { references: [{ digest: layer, kind: 'blob' }] });
+          const content = Buffer.from(image.content);
+          const db = old.connect();
+          try {
+            const { id } = await db.insertInto('repositories').values({ name: 'old/repo', created_at: T0.getTime() }).returning('id').executeTakeFirstOrThrow();
+            await db.insertInto('blobs').values({ digest: layer, size: 5, updated_at: T0.getTime() }).execute();
+            await db.insertInto('repository_blobs').values({ repository_id: id, digest: layer, updated_at: T0.getTime() }).execute();
+            await db
+              .insertInto('manifests')
+              .values({ repository_id: id, digest: image.digest, media_type: image.mediaType, size: content.length, content, pushed_at: T0.getTime() })
+              .execute();
+            await db.insertInto('manifest_references').values({ repository_id: id, manifest_digest: image.digest, child_digest: layer, kind: 'blob' }).execute();
+            await db.insertInto('tags').values({ repository_id: id, name: 'latest', manifest_digest: image.digest, updated_at: T0.getTime() }).execute();
+            await db.insertInto('uploads').values({ id: 'u1', repository_id: id, store_key: 'k1', offset: 7, started_at: T0.getTime(), updated_at: T1.getTime() }).execute();
+          } finally {
+            await db.destroy();
+          }
+
+          expect(await migrateMetadataStore(old.config)).toEqual(['0002-ecr-and-iam']);
+          const migrated = await openMetadataStore(old.config);
+          try {
+            await migrated.read(async (tx) => {
+              const repo = await tx.repositories.get('old/repo');
+              expect(repo).toEqual({ id: expect.any(Number), name: 'old/repo', createdAt: T0, settings: DEFAULT_REPOSITORY_SETTINGS });
+              const stored = await tx.manifests.get(repo!.id, image.digest);
+              expect(Buffer.compare(stored!.content, content)).toBe(0);
+              expect(await tx.manifests.listImages(repo!.id, { limit: 10 })).toEqual([
+                { digest: image.digest, mediaType: image.mediaType, manifestSize: content.length, imageSize: 0, pushedAt: T0, tags: ['latest'] },
+              ]);
+              expect(await tx.blobs.getLinked(repo!.id, layer)).toEqual({ digest: layer, size: 5 });
+              expect(await tx.blobs.isReferencedInRepository(repo!.id, layer)).toBe(true);
+              expect(await tx.uploads.get('u1')).toEqual({ id: 'u1', repositoryId: repo!.id, storeKey: 'k1', offset: 7, startedAt: T0, updatedAt: T1 });
+              expect(await tx.repositories.countImages(repo!.id)).toBe(1);
+            });
+            // The old rows take the new columns' writes.
+            await migrated.write(async (tx) => {
+              const repo = (await tx.repositories.get('old/repo'))!;
+              await tx.repositories.updateSettings(repo.id, { scanOnPush: true });
+              await tx.manifests.recordPulls([{ repositoryId: repo.id, digest: image.digest, at: T2 }]);
+            });
+            await migrated.read(async (tx) => {
+              const repo = (await tx.repositories.get('old/repo'))!;
+              expect(repo.settings).toEqual({ ...DEFAULT_REPOSITORY_SETTINGS, scanOnPush: true });
+              expect((await tx.manifests.getImage(repo.id, image.digest))?.lastPulledAt).toEqual(T2);
+            });
+          } finally {
+            await migrated.close();
+          }
+          expect(await migrateMetadataStore(old.config)).toEqual([]);
+        } finally {
+          await old.cleanup();
+        }
       });
     });
 
