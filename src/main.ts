@@ -7,7 +7,7 @@ import { ConfigError, loadConfig } from './config/load.js';
 import { ConfigSchema, type Config } from './config/schema.js';
 import { systemClock } from './domain/clock.js';
 import { loadRegistryKey } from './crypto/registry-key.js';
-import { rootOnlyAuthorizer } from './policy/authorizer.js';
+import { IamAuthorizer } from './policy/iam-authorizer.js';
 import { GcService } from './services/gc-service.js';
 import { FsBlobStore } from './storage/blob/fs-blob-store.js';
 import { migrateMetadataStore, openMetadataStore, type MetadataStoreConfig } from './storage/metadata/open.js';
@@ -127,7 +127,8 @@ async function serve(config: Config): Promise<void> {
   const stores = await openStores(config);
   const root = await resolveRootCredentials(config);
   const registryKey = await loadRegistryKey({ dataDir: config.dataDir, file: config.auth.registryKeyFile });
-  const app = await buildApp(config, { ...stores, clock: systemClock, root, registryKey, authorizer: rootOnlyAuthorizer });
+  const authorizer = new IamAuthorizer({ metadata: stores.metadata, clock: systemClock, config });
+  const app = await buildApp(config, { ...stores, clock: systemClock, root, registryKey, authorizer });
   if (root.file) app.log.info({ file: root.file, accessKeyId: root.accessKeyId }, 'root credentials are in this file (readable only by its owner)');
 
   const gc = gcService(config, stores);

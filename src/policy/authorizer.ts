@@ -10,20 +10,10 @@ export interface AuthorizationRequest {
   readonly sourceIp?: string | undefined;
 }
 
-/**
- * Decides whether a principal may perform an ECR action on a resource. The only principal today
- * is the account root, which may do anything in its own account; the IAM policy evaluator
- * replaces this implementation without changing callers.
- */
+/** Decides whether a principal may perform an ECR action on a resource (IamAuthorizer implements it). */
 export interface Authorizer {
   isAllowed(request: AuthorizationRequest): Promise<boolean>;
 }
-
-export const rootOnlyAuthorizer: Authorizer = {
-  async isAllowed(request) {
-    return request.principal.type === 'root';
-  },
-};
 
 export async function authorize(authorizer: Authorizer, request: AuthorizationRequest): Promise<void> {
   if (!(await authorizer.isAllowed(request))) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextLink, readPage } from '../../src/http/data-plane/pagination.js';
+import { fetchPage, readPage } from '../../src/http/data-plane/pagination.js';
 import { codeOf } from './support.js';
 
 const q = (s: string): URLSearchParams => new URLSearchParams(s);
@@ -33,20 +33,29 @@ describe('readPage', () => {
   });
 });
 
-describe('nextLink', () => {
-  it('links to the next page when the page came back full', () => {
-    expect(nextLink('/v2/app/tags/list', { limit: 2 }, ['a', 'b'])).toBe('</v2/app/tags/list?n=2&last=b>; rel="next"');
+describe('fetchPage', () => {
+  const rows = ['a', 'b', 'c', 'library/ubuntu'];
+  const source = async (page: { last?: string | undefined; limit: number }) =>
+    rows.filter((r) => page.last === undefined || r > page.last).slice(0, page.limit);
+
+  it('links to the next page when more rows follow', async () => {
+    expect(await fetchPage({ limit: 2 }, '/v2/app/tags/list', source)).toEqual({
+      items: ['a', 'b'],
+      link: '</v2/app/tags/list?n=2&last=b>; rel="next"',
+    });
   });
 
-  it('encodes the last entry', () => {
-    expect(nextLink('/v2/_catalog', { limit: 1 }, ['library/ubuntu'])).toBe('</v2/_catalog?n=1&last=library%2Fubuntu>; rel="next"');
+  it('encodes the last entry', async () => {
+    expect((await fetchPage({ limit: 1, last: 'c' }, '/v2/_catalog', source)).items).toEqual(['library/ubuntu']);
+    const page = await fetchPage({ limit: 1, last: 'b' }, '/v2/_catalog', source);
+    expect(page.link).toBe('</v2/_catalog?n=1&last=c>; rel="next"');
   });
 
   it.each([
-    ['a short page', { limit: 3 }, ['a', 'b']],
-    ['an empty page', { limit: 3 }, []],
-    ['n=0', { limit: 0 }, []],
-  ])('has no link for %s', (_why, page, results) => {
-    expect(nextLink('/v2/app/tags/list', page, results)).toBeUndefined();
+    ['a short page', { limit: 5 }],
+    ['a page exactly full with nothing after it', { limit: 4 }],
+    ['n=0', { limit: 0 }],
+  ])('has no link for %s', async (_why, page) => {
+    expect((await fetchPage(page, '/v2/app/tags/list', source)).link).toBeUndefined();
   });
 });

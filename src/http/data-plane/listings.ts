@@ -1,14 +1,13 @@
 import type { Call, DataPlaneDeps } from './context.js';
 import { authorizeOperation } from './context.js';
-import { nextLink, readPage } from './pagination.js';
+import { fetchPage, readPage } from './pagination.js';
 
 /** end-8a/8b: GET /v2/<name>/tags/list[?n=&last=] */
 export async function listTags(deps: DataPlaneDeps, call: Call, name: string): Promise<unknown> {
   await authorizeOperation(deps, call, 'listTags', name);
   const repository = await deps.repositories.get(name);
   const page = readPage(call.query, deps.limits.pageSize);
-  const tags = page.limit === 0 ? [] : await deps.manifests.listTags(repository, page);
-  const link = nextLink(`/v2/${name}/tags/list`, page, tags);
+  const { items: tags, link } = await fetchPage(page, `/v2/${name}/tags/list`, (p) => deps.manifests.listTags(repository, p));
   if (link) call.reply.header('link', link);
   return { name, tags };
 }
@@ -17,8 +16,7 @@ export async function listTags(deps: DataPlaneDeps, call: Call, name: string): P
 export async function listCatalog(deps: DataPlaneDeps, call: Call): Promise<unknown> {
   await authorizeOperation(deps, call, 'listRepositories');
   const page = readPage(call.query, deps.limits.pageSize);
-  const repositories = page.limit === 0 ? [] : await deps.repositories.listNames(page);
-  const link = nextLink('/v2/_catalog', page, repositories);
+  const { items: repositories, link } = await fetchPage(page, '/v2/_catalog', (p) => deps.repositories.listNames(p));
   if (link) call.reply.header('link', link);
   return { repositories };
 }

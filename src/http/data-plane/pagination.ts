@@ -15,9 +15,18 @@ export function readPage(query: URLSearchParams, maxPageSize: number): PageReque
   return { limit: Number(n), last, explicit: true };
 }
 
-/** The `Link` header for the next page, when the page came back full. */
-export function nextLink(path: string, page: PageRequest, results: readonly string[]): string | undefined {
-  if (page.limit === 0 || results.length < page.limit) return undefined;
-  const last = results[results.length - 1]!;
-  return `<${path}?n=${page.limit}&last=${encodeURIComponent(last)}>; rel="next"`;
+/**
+ * Fetches one page, asking for one row more than the page holds, so the `Link` header for the
+ * next page is sent only when there is one.
+ */
+export async function fetchPage(
+  page: PageRequest,
+  path: string,
+  fetch: (page: PageRequest) => Promise<string[]>,
+): Promise<{ items: string[]; link?: string | undefined }> {
+  if (page.limit === 0) return { items: [] };
+  const rows = await fetch({ last: page.last, limit: page.limit + 1 });
+  if (rows.length <= page.limit) return { items: rows };
+  const items = rows.slice(0, page.limit);
+  return { items, link: `<${path}?n=${page.limit}&last=${encodeURIComponent(items[items.length - 1]!)}>; rel="next"` };
 }

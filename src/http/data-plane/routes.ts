@@ -46,6 +46,15 @@ function withRef(route: DataPlaneRoute, fn: (name: string, arg: string) => Promi
   return fn(r.name, (r.reference ?? r.digest ?? r.uploadId)!);
 }
 
+/** Clients may percent-encode (e.g. `sha256%3A…`); the grammars then judge the decoded text. */
+function decodePath(rest: string): string {
+  try {
+    return decodeURIComponent(rest);
+  } catch {
+    throw new RegistryError('NAME_INVALID', 'the request path is not valid percent-encoding');
+  }
+}
+
 export interface DataPlaneOptions {
   readonly deps: DataPlaneDeps;
   readonly authenticator: Authenticator;
@@ -66,13 +75,12 @@ export function registerDataPlane(app: FastifyInstance, options: DataPlaneOption
       const queryAt = url.indexOf('?');
       const path = queryAt < 0 ? url : url.slice(0, queryAt);
       const query = new URLSearchParams(queryAt < 0 ? '' : url.slice(queryAt + 1));
-      const route = parseDataPlanePath(path.slice('/v2/'.length));
-
       const nowMs = options.clock.now().getTime();
       const principal = await options.authenticator.authenticateBasic(request.headers.authorization).catch((err: unknown) => {
         throw failedAuth.take(request.ip, nowMs) ? err : new RegistryError('TOO_MANY_REQUESTS');
       });
       if (!perPrincipal.take(principal.arn, nowMs)) throw new RegistryError('TOO_MANY_REQUESTS');
+      const route = parseDataPlanePath(decodePath(path.slice('/v2/'.length)));
       if (!route) throw new RegistryError('NAME_INVALID', `no registry endpoint at ${path.slice(0, 300)}`);
       const handler = HANDLERS[route.endpoint][request.method];
       if (!handler) throw new RegistryError('UNSUPPORTED', `${request.method} is not supported on this endpoint`);
