@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildTwoArchLayout, buildUmociLayout, OCI_INDEX, OciLayout, sha256 } from '../helpers/oci-layout.js';
+import { buildTwoArchLayout, buildUmociLayout, OCI_INDEX, OCI_MANIFEST, OciLayout, sha256 } from '../helpers/oci-layout.js';
 import { manifestDigest, registryRequest, unservedBlobs, type ImageManifestJson } from '../helpers/registry-http.js';
 import { Skopeo } from '../helpers/skopeo.js';
 import { startWharf, type WharfProcess } from '../helpers/start-wharf.js';
@@ -123,7 +123,7 @@ describeWithTools('skopeo and umoci', ['skopeo', 'umoci'], () => {
     expect(inspect.code).not.toBe(0);
     expect(inspect.stderr).toMatch(/manifest unknown|not found/i);
     expect(await skopeo.listTags('demo/del')).toEqual([]);
-    expect((await registryRequest(wharf, 'GET', `/v2/demo/del/manifests/${singleDigest}`, { accept: 'application/vnd.oci.image.manifest.v1+json' })).status).toBe(404);
+    expect((await registryRequest(wharf, 'GET', `/v2/demo/del/manifests/${singleDigest}`, { accept: OCI_MANIFEST })).status).toBe(404);
     // The same manifest in another repository is untouched.
     expect((await skopeo.inspect('demo/app:1')).Digest).toBe(singleDigest);
   });

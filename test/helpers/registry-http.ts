@@ -1,5 +1,5 @@
 import { request, type IncomingHttpHeaders } from 'node:http';
-import { OCI_MANIFEST, sha256 } from './oci-layout.js';
+import { DOCKER_MANIFEST_V2, OCI_INDEX, OCI_MANIFEST, sha256 } from './oci-layout.js';
 
 export interface RegistryTarget {
   url: string;
@@ -52,12 +52,7 @@ export async function manifestDigest(target: RegistryTarget, repo: string, ref: 
   return res.status === 200 ? String(res.headers['docker-content-digest']) : undefined;
 }
 
-export const ALL_MANIFEST_TYPES = [
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.oci.image.index.v1+json',
-  'application/vnd.docker.distribution.manifest.v2+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-] as const;
+export const ALL_MANIFEST_TYPES = [OCI_MANIFEST, OCI_INDEX, DOCKER_MANIFEST_V2, 'application/vnd.docker.distribution.manifest.list.v2+json'] as const;
 
 export interface ImageManifestJson {
   mediaType?: string;

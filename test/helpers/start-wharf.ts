@@ -102,18 +102,15 @@ async function launch(spec: Launch): Promise<WharfProcess> {
     clearTimeout(timer);
   };
 
+  let creds: Credentials;
   try {
     await waitReady(url, spec.readyTimeoutMs, running);
+    creds = await rootCredentials(spec, output);
   } catch (err) {
     await kill('SIGKILL');
     if (spec.ownsDataDir) await rm(spec.dataDir, { recursive: true, force: true });
     throw new Error(`${(err as Error).message}\n--- wharf output ---\n${output}`);
   }
-
-  const creds = await rootCredentials(spec, output).catch(async (err: Error) => {
-    await kill('SIGKILL');
-    throw new Error(`${err.message}\n--- wharf output ---\n${output}`);
-  });
 
   return {
     host,

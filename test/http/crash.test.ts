@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sha256 } from '../helpers/oci-layout.js';
+import { OCI_MANIFEST, sha256 } from '../helpers/oci-layout.js';
 import {
   basicAuth,
   getManifest,
@@ -116,8 +116,8 @@ describe('kill -9 and restart on the same data dir', () => {
     wharf = await startWharf();
     const layer = randomBytes(64 * 1024);
     const image = await pushImage(wharf, 'crash/manifest', 'v1', layer);
-    // A second tag pushed by digest-identical bytes, the last thing before the crash.
-    expect(await pushManifest(wharf, 'crash/manifest', 'v2', image.manifest, 'application/vnd.oci.image.manifest.v1+json')).toBe(image.digest);
+    // A second tag on the same bytes: the last thing before the crash.
+    expect(await pushManifest(wharf, 'crash/manifest', 'v2', image.manifest, OCI_MANIFEST)).toBe(image.digest);
     await wharf.kill9();
 
     wharf = await wharf.restart();
