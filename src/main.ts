@@ -3,11 +3,13 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp } from './app.js';
 import { resolveRootCredentials } from './auth/root-credentials.js';
+import { IAM_USAGE, runIamCommand } from './cli/iam.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import { ConfigSchema, type Config } from './config/schema.js';
 import { systemClock } from './domain/clock.js';
 import { loadRegistryKey } from './crypto/registry-key.js';
 import { IamAuthorizer } from './policy/iam-authorizer.js';
+import { JobRunner } from './jobs/job-runner.js';
 import { GcService } from './services/gc-service.js';
 import { FsBlobStore } from './storage/blob/fs-blob-store.js';
 import { migrateMetadataStore, openMetadataStore, type MetadataStoreConfig } from './storage/metadata/open.js';
@@ -18,15 +20,19 @@ commands:
   serve     run the registry
   migrate   apply database migrations and exit
   gc        run garbage collection once and exit
+  iam       manage IAM users, access keys, roles and policies in the database (wharf iam help)
   config    print the configuration schema (config schema) or the effective config (config show)
 
-options (serve, migrate, gc, config show):
+options (serve, migrate, gc, iam, config show):
   --listen HOST:PORT    address to listen on (default 127.0.0.1:5000; env WHARF_LISTEN)
   --data-dir DIR        data directory (default ./wharf-data; env WHARF_DATA_DIR)
   --config FILE         YAML or JSON config file (env WHARF_CONFIG)
   --database-url URL    PostgreSQL for metadata instead of SQLite (env WHARF_DATABASE_URL)
   --region REGION       AWS region the registry presents (default us-east-1)
   --account-id ID       12-digit account id (default 000000000000)`;
+
+/** Finished jobs are kept this long for inspection, then purged by the GC job. */
+const FINISHED_JOB_RETENTION_MS = 7 * 24 * 3600 * 1000;
 
 const FLAG_OPTIONS = {
   listen: { type: 'string' },
@@ -51,6 +57,11 @@ export async function main(argv: string[]): Promise<void> {
       }
       case 'gc':
         return await runGcOnce(await configFrom(rest));
+      case 'iam': {
+        const { config, positionals } = await commandLine(rest, IAM_USAGE);
+        process.exitCode = await runIamCommand(positionals, { config, openMetadata: () => openMetadata(config) });
+        return;
+      }
       case 'config':
         if (rest[0] === 'schema') return console.log(JSON.stringify(ConfigSchema, null, 2));
         if (rest[0] === 'show') return console.log(JSON.stringify(redact(await configFrom(rest.slice(1))), null, 2));
@@ -75,12 +86,19 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 async function configFrom(args: string[]): Promise<Config> {
-  const { values } = parseArgs({ args, options: FLAG_OPTIONS, strict: true, allowPositionals: false });
+  const { config, positionals } = await commandLine(args);
+  if (positionals.length > 0) throw new ConfigError([`unexpected argument: ${positionals[0]}`]);
+  return config;
+}
+
+/** The options every command shares, and the arguments that are not options (for `iam`). */
+async function commandLine(args: string[], usage = USAGE): Promise<{ config: Config; positionals: string[] }> {
+  const { values, positionals } = parseArgs({ args, options: FLAG_OPTIONS, strict: true, allowPositionals: true });
   if (values.help) {
-    console.log(USAGE);
+    console.log(usage);
     process.exit(0);
   }
-  return loadConfig({
+  const config = await loadConfig({
     file: values.config,
     flags: {
       listen: values.listen,
@@ -90,6 +108,7 @@ async function configFrom(args: string[]): Promise<Config> {
       accountId: values['account-id'],
     },
   });
+  return { config, positionals };
 }
 
 function metadataConfig(config: Config): MetadataStoreConfig {
@@ -98,9 +117,13 @@ function metadataConfig(config: Config): MetadataStoreConfig {
     : { kind: 'sqlite', file: path.resolve(config.dataDir, 'wharf.db') };
 }
 
-async function openStores(config: Config) {
+async function openMetadata(config: Config) {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const metadata = await openMetadataStore(metadataConfig(config));
+  return openMetadataStore(metadataConfig(config));
+}
+
+async function openStores(config: Config) {
+  const metadata = await openMetadata(config);
   const blobs = new FsBlobStore(path.resolve(config.dataDir, 'blobs'), systemClock);
   return { metadata, blobs };
 }
@@ -132,26 +155,30 @@ async function serve(config: Config): Promise<void> {
   if (root.file) app.log.info({ file: root.file, accessKeyId: root.accessKeyId }, 'root credentials are in this file (readable only by its owner)');
 
   const gc = gcService(config, stores);
-  let gcRunning = false;
-  const gcTimer =
-    config.gc.intervalSeconds > 0
-      ? setInterval(() => {
-          if (gcRunning) return;
-          gcRunning = true;
-          gc.run()
-            .then((report) => app.log.info({ gc: report }, 'garbage collection finished'))
-            .catch((err: unknown) => app.log.error({ err }, 'garbage collection failed'))
-            .finally(() => (gcRunning = false));
-        }, config.gc.intervalSeconds * 1000)
-      : undefined;
-  gcTimer?.unref();
+  const jobs = new JobRunner({
+    metadata: stores.metadata,
+    clock: systemClock,
+    log: app.log,
+    handlers: [
+      {
+        queue: 'gc',
+        run: async () => {
+          const report = await gc.run();
+          const purgedJobs = await stores.metadata.write((tx) => tx.jobs.purgeFinished(new Date(systemClock.now().getTime() - FINISHED_JOB_RETENTION_MS)));
+          app.log.info({ gc: report, purgedJobs }, 'garbage collection finished');
+        },
+      },
+    ],
+    schedules: [{ queue: 'gc', everyMs: config.gc.intervalSeconds * 1000 }],
+  });
 
   const { host, port } = parseListen(config.listen);
   await app.listen({ host, port });
+  jobs.start();
 
   const shutdown = async (signal: string): Promise<void> => {
     app.log.info({ signal }, 'shutting down');
-    if (gcTimer) clearInterval(gcTimer);
+    await jobs.stop();
     await app.close();
     await stores.metadata.close();
     process.exit(0);

@@ -28,6 +28,8 @@ export interface StoreDialect {
   migrate<T>(db: Kysely<Database>, fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
   /** Locks the selected rows until the transaction ends, so concurrent writers to them wait. */
   forUpdate<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O>;
+  /** Locks the selected rows, skipping rows another transaction holds (job claims: workers never wait on each other). */
+  forUpdateSkipLocked<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O>;
   /** Column definitions the migrations need. */
   readonly columns: {
     /** An integer primary key the database assigns, never reusing a deleted row's value. */
@@ -62,6 +64,7 @@ export const sqliteDialect: StoreDialect = {
   migrate: (db, fn) => sqliteTransaction(db, 'begin immediate', fn),
   // Nothing to do: the write transaction already holds the database-wide write lock.
   forUpdate: (query) => query,
+  forUpdateSkipLocked: (query) => query,
   columns: {
     // AUTOINCREMENT: without it SQLite hands a deleted repository's id to the next one.
     identity: (column) => column.primaryKey().autoIncrement(),
@@ -81,6 +84,7 @@ export const postgresDialect: StoreDialect = {
   // Kysely's Migrator already holds an advisory lock and one transaction around all migrations.
   migrate: (db, fn) => fn(db),
   forUpdate: (query) => query.forUpdate(),
+  forUpdateSkipLocked: (query) => query.forUpdate().skipLocked(),
   columns: {
     identity: (column) => column.primaryKey().generatedAlwaysAsIdentity(),
     bytes: 'bytea',

@@ -2,6 +2,7 @@ import type { StoreDialect } from './dialect.js';
 import type { MetadataStore, MetadataTx } from './metadata-store.js';
 import { blobRecords } from './records/blobs.js';
 import { creationTemplateRecords } from './records/creation-templates.js';
+import { jobRecords } from './records/jobs.js';
 import { iamRecords } from './records/iam.js';
 import { manifestRecords } from './records/manifests.js';
 import { registryRecords } from './records/registry-documents.js';
@@ -50,5 +51,6 @@ function transaction(db: Db, dialect: StoreDialect): MetadataTx {
     registry: registryRecords(db),
     templates: creationTemplateRecords(db),
     iam: iamRecords(db, dialect),
+    jobs: jobRecords(db, dialect),
   };
 }

@@ -22,6 +22,7 @@ export interface MetadataTx {
   readonly registry: RegistryRecords;
   readonly templates: CreationTemplateRecords;
   readonly iam: IamRecords;
+  readonly jobs: JobRecords;
 }
 
 export type ImageTagMutability = 'MUTABLE' | 'IMMUTABLE' | 'IMMUTABLE_WITH_EXCLUSION' | 'MUTABLE_WITH_EXCLUSION';
@@ -359,4 +360,55 @@ export interface IamRecords {
   createSession(session: SessionRecord): Promise<void>;
   getSession(accessKeyId: string): Promise<SessionRecord | undefined>;
   deleteExpiredSessions(now: Date): Promise<number>;
+}
+
+export type JobState = 'queued' | 'active' | 'completed' | 'failed';
+
+export interface Job {
+  readonly id: string;
+  readonly queue: string;
+  /** JSON-serialisable input of the job. */
+  readonly payload: unknown;
+  readonly state: JobState;
+  readonly singletonKey?: string | undefined;
+  /** Attempts started so far (a claim starts one). */
+  readonly attempts: number;
+  readonly maxAttempts: number;
+  readonly runAfter: Date;
+  readonly leaseUntil?: Date | undefined;
+  readonly lastError?: string | undefined;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export interface NewJob {
+  /** A chosen id makes enqueueing idempotent (a scheduled run per time slot); default random. */
+  readonly id?: string | undefined;
+  readonly queue: string;
+  readonly payload: unknown;
+  /** At most one queued-or-active job per singleton key; enqueueing another is a no-op. */
+  readonly singletonKey?: string | undefined;
+  readonly runAfter?: Date | undefined;
+  readonly maxAttempts?: number | undefined;
+}
+
+/**
+ * A durable job queue in the same store as everything else, so a job is enqueued in the
+ * transaction of the change that causes it (pg-boss's model: states, leases, retries,
+ * singletons, run-after). PostgreSQL claims with FOR UPDATE SKIP LOCKED; SQLite has one writer.
+ */
+export interface JobRecords {
+  /** Returns the new job's id, or undefined when the id exists or a job with the same singleton key is queued or active. */
+  enqueue(job: NewJob, now: Date): Promise<string | undefined>;
+  /**
+   * Claims up to `limit` runnable jobs of the queues: queued ones whose run-after has come, and
+   * active ones whose lease ran out (a worker died). Claimed jobs are active until `now + leaseMs`.
+   */
+  claim(queues: readonly string[], now: Date, leaseMs: number, limit: number): Promise<Job[]>;
+  complete(id: string, now: Date): Promise<void>;
+  /** Records the failure; the job runs again at `retryAt`, or is failed for good when attempts are used up or retryAt is undefined. */
+  fail(id: string, error: string, now: Date, retryAt: Date | undefined): Promise<void>;
+  get(id: string): Promise<Job | undefined>;
+  /** Deletes completed and failed jobs last updated before `cutoff`; returns how many. */
+  purgeFinished(cutoff: Date): Promise<number>;
 }

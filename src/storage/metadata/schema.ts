@@ -23,6 +23,7 @@ export interface Database {
   iam_inline_policies: IamInlinePoliciesTable;
   iam_attached_policies: IamAttachedPoliciesTable;
   iam_sessions: IamSessionsTable;
+  jobs: JobsTable;
 }
 
 /** The tables, in a transaction or not: what every record group is written against. */
@@ -184,4 +185,20 @@ export interface IamSessionsTable {
   role_arn: string;
   session_name: string;
   expires_at: number;
+}
+
+export interface JobsTable {
+  id: string;
+  queue: string;
+  /** JSON text. */
+  payload: string;
+  state: 'queued' | 'active' | 'completed' | 'failed';
+  singleton_key: string | null;
+  attempts: number;
+  max_attempts: number;
+  run_after: number;
+  lease_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
 }
