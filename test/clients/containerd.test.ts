@@ -22,12 +22,14 @@ describeWithTools('containerd ctr', ['containerd', 'ctr', 'skopeo', 'umoci'], ()
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'wharf-ctr-'));
-    [wharf, containerd, single, two] = await Promise.all([
-      startWharf(),
-      startContainerd(),
+    const layouts = Promise.all([
       buildUmociLayout(join(work, 'single'), [{ tag: 'v1', files: { 'app/hello.txt': 'hello, containerd\n' } }]),
       buildTwoArchLayout(join(work, 'two')),
     ]);
+    layouts.catch(() => undefined); // awaited below, after the processes afterAll must stop are assigned
+    wharf = await startWharf();
+    containerd = await startContainerd();
+    [single, two] = await layouts;
     singleDigest = (await single.descriptor('v1')).digest;
     auth = ['--plain-http', '--user', `${wharf.accessKeyId}:${wharf.secretAccessKey}`];
     const skopeo = new Skopeo(wharf);

@@ -26,7 +26,10 @@ describeWithTools('buildah and podman', ['buildah', 'podman'], () => {
   const image = 'localhost/wharf-test:1';
 
   beforeAll(async () => {
-    [wharf, builder, puller] = await Promise.all([startWharf(), ContainersStorage.create(), ContainersStorage.create()]);
+    // One at a time, so that afterAll can clean up whatever started before a failure.
+    wharf = await startWharf();
+    builder = await ContainersStorage.create();
+    puller = await ContainersStorage.create();
     creds = ['--creds', `${wharf.accessKeyId}:${wharf.secretAccessKey}`, '--tls-verify=false'];
 
     const file = join(builder.dir, 'bfile.txt');

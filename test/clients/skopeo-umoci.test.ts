@@ -21,8 +21,7 @@ describeWithTools('skopeo and umoci', ['skopeo', 'umoci'], () => {
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'wharf-skopeo-'));
-    [wharf, single, two] = await Promise.all([
-      startWharf(),
+    const layouts = Promise.all([
       buildUmociLayout(join(work, 'single'), [
         {
           tag: 'v1',
@@ -32,6 +31,9 @@ describeWithTools('skopeo and umoci', ['skopeo', 'umoci'], () => {
       ]),
       buildTwoArchLayout(join(work, 'two')),
     ]);
+    layouts.catch(() => undefined); // awaited below, after the server afterAll must stop is assigned
+    wharf = await startWharf();
+    [single, two] = await layouts;
     skopeo = new Skopeo(wharf);
     singleDigest = (await single.descriptor('v1')).digest;
   }, 180_000);

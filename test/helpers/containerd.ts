@@ -39,7 +39,15 @@ export async function startContainerd(): Promise<Containerd> {
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => (output += s));
   child.stderr.setEncoding('utf8').on('data', (s: string) => (output += s));
-  const exited = new Promise<void>((res) => child.once('exit', () => res()));
+  // If the test process ends without stop(), containerd must not outlive it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const exited = new Promise<void>((res) =>
+    child.once('exit', () => {
+      process.off('exit', killOnExit);
+      res();
+    }),
+  );
   const running = () => child.exitCode === null && child.signalCode === null;
   const stop = async () => {
     if (running()) {
