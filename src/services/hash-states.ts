@@ -24,6 +24,11 @@ export class HashStates {
     return state?.offset === offset ? state.hash : undefined;
   }
 
+  /** Whether a state for `uploadId` covering exactly `offset` bytes is held here. */
+  has(uploadId: string, offset: number): boolean {
+    return this.#states.get(uploadId)?.offset === offset;
+  }
+
   put(uploadId: string, offset: number, hash: Hash): void {
     this.#states.delete(uploadId);
     this.#states.set(uploadId, { offset, hash });

@@ -84,8 +84,10 @@ export function registerDataPlane(app: FastifyInstance, options: DataPlaneOption
       if (!route) throw new RegistryError('NAME_INVALID', `no registry endpoint at ${path.slice(0, 300)}`);
       const handler = HANDLERS[route.endpoint][request.method];
       if (!handler) throw new RegistryError('UNSUPPORTED', `${request.method} is not supported on this endpoint`);
+      // A handler either replies itself (a FastifyReply is a thenable: awaiting it waits for the
+      // response to finish) or returns a body to send.
       const result = await handler(options.deps, { request, reply, principal, query }, route);
-      return result === reply ? reply : reply.send(result);
+      return reply.sent ? reply : reply.send(result);
     } catch (err) {
       return sendOciError(request, reply, err);
     }
