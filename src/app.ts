@@ -13,6 +13,7 @@ import { sendOciError } from './http/plugins/oci-errors.js';
 import type { Authorizer } from './policy/authorizer.js';
 import { BlobService } from './services/blob-service.js';
 import { ManifestService } from './services/manifest-service.js';
+import { PullRecorder } from './services/pull-recorder.js';
 import { RepositoryService } from './services/repository-service.js';
 import { UploadService } from './services/upload-service.js';
 import type { BlobStore } from './storage/blob/blob-store.js';
@@ -65,9 +66,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const blobs = new BlobService(stores);
   const uploads = new UploadService({ ...stores, maxBlobBytes: config.limits.maxBlobBytes });
   const manifests = new ManifestService(stores);
+  const pulls = new PullRecorder({ ...stores, onError: (err) => app.log.warn({ err }, 'recording pull times failed; will retry') });
+  // Runs before the caller closes the stores (main.ts closes the app first).
+  app.addHook('onClose', () => pulls.close());
 
   registerDataPlane(app, {
-    deps: { repositories, blobs, uploads, manifests, authorizer: deps.authorizer, limits: config.limits },
+    deps: { repositories, blobs, uploads, manifests, pulls, authorizer: deps.authorizer, limits: config.limits },
     authenticator,
     clock: deps.clock,
     limiter,
@@ -85,6 +89,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       blobs,
       uploads,
       manifests,
+      pulls,
       authorizer: deps.authorizer,
       registryKey: deps.registryKey,
     },

@@ -16,6 +16,23 @@ export class BlobService {
     return blob;
   }
 
+  /** Of `digests`, the blobs linked to the repository, in one read (ECR's BatchCheckLayerAvailability). */
+  async findLinked(repository: Repository, digests: readonly Digest[]): Promise<Map<Digest, BlobRecord>> {
+    return this.options.metadata.read(async (tx) => {
+      const found = new Map<Digest, BlobRecord>();
+      for (const digest of new Set(digests)) {
+        const blob = await tx.blobs.getLinked(repository.id, digest);
+        if (blob) found.set(digest, blob);
+      }
+      return found;
+    });
+  }
+
+  /** Whether a manifest of the repository uses the blob (ECR serves only layers that belong to an image). */
+  async isReferenced(repository: Repository, digest: Digest): Promise<boolean> {
+    return this.options.metadata.read((tx) => tx.blobs.isReferencedInRepository(repository.id, digest));
+  }
+
   async open(digest: Digest, range?: ByteRange): Promise<Readable> {
     return this.options.blobs.open(digest, range);
   }

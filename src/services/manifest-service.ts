@@ -73,6 +73,31 @@ export class ManifestService {
     const manifests = await this.options.metadata.read((tx) => tx.manifests.listReferrers(repository.id, subject, artifactType));
     return { schemaVersion: 2, mediaType: OCI_INDEX, manifests };
   }
+
+  /**
+   * ECR's BatchDeleteImage for one image id, in one transaction. By digest: deletes the image
+   * and every tag on it. By tag: removes the tag, and deletes the image with its last tag unless
+   * an index still lists it (it then stays, untagged). `expected` guards against the tag having
+   * moved since the caller resolved it. Returns the image's digest and the tags removed.
+   */
+  async deleteImage(repository: Repository, reference: Reference, expected?: Digest): Promise<{ digest: Digest; tags: string[] }> {
+    return this.options.metadata.write(async (tx) => {
+      const digest = reference.kind === 'digest' ? reference.digest : await tx.tags.get(repository.id, reference.tag);
+      if (digest === undefined || (expected !== undefined && digest !== expected)) throw unknownManifest(repository, reference);
+      const referenced = () => tx.manifests.isReferencedByIndex(repository.id, digest);
+      if (reference.kind === 'tag') {
+        await tx.tags.delete(repository.id, reference.tag);
+        if ((await tx.tags.listForManifest(repository.id, digest)).length === 0 && !(await referenced())) await tx.manifests.delete(repository.id, digest);
+        return { digest, tags: [reference.tag] };
+      }
+      if (await referenced()) {
+        throw new RegistryError('MANIFEST_REFERENCED', `manifest ${digest} is listed by an index; delete the index first`);
+      }
+      const tags = await tx.tags.listForManifest(repository.id, digest);
+      if (!(await tx.manifests.delete(repository.id, digest))) throw unknownManifest(repository, reference);
+      return { digest, tags };
+    });
+  }
 }
 
 /** Referenced blobs must be linked to the repository (the links are refreshed), index children stored in it. */

@@ -25,6 +25,8 @@ export interface Chunk {
   readonly signal?: AbortSignal | undefined;
 }
 
+const LAST_CHUNK_SIZES_CAPACITY = 10_000;
+
 /**
  * Blob uploads: start, append chunks (hashing as they stream), complete with a digest, cancel.
  * Used by the OCI data plane and, later, by ECR's layer-upload actions.
@@ -33,6 +35,8 @@ export class UploadService {
   readonly #hashes = new HashStates();
   /** Uploads with a chunk or commit in flight here: the BlobStore needs calls on one upload not to overlap. */
   readonly #busy = new Set<string>();
+  /** Size of the last chunk this process appended to each upload (ECR checks its minimum part size against it); bounded, oldest dropped first. */
+  readonly #lastChunkSizes = new Map<string, number>();
 
   constructor(private readonly options: UploadServiceOptions) {}
 
@@ -101,7 +105,26 @@ export class UploadService {
     }
     await this.options.metadata.write((tx) => tx.uploads.setOffset(upload.id, offset, this.options.clock.now()));
     this.#hashes.put(upload.id, offset, hash);
+    this.#rememberChunkSize(upload.id, received);
     return offset;
+  }
+
+  /**
+   * The size of the last chunk appended to the upload, if this process appended it and still
+   * remembers (another node, a restart or eviction forget it): ECR's layer API refuses a part
+   * that follows one smaller than its minimum part size.
+   */
+  lastChunkSize(uploadId: string): number | undefined {
+    return this.#lastChunkSizes.get(uploadId);
+  }
+
+  #rememberChunkSize(uploadId: string, size: number): void {
+    this.#lastChunkSizes.delete(uploadId);
+    this.#lastChunkSizes.set(uploadId, size);
+    if (this.#lastChunkSizes.size > LAST_CHUNK_SIZES_CAPACITY) {
+      const oldest = this.#lastChunkSizes.keys().next().value;
+      if (oldest !== undefined) this.#lastChunkSizes.delete(oldest);
+    }
   }
 
   /**
@@ -130,11 +153,13 @@ export class UploadService {
       await tx.uploads.delete(upload.id);
     });
     this.#hashes.drop(upload.id);
+    this.#lastChunkSizes.delete(upload.id);
     return { digest: expected, size };
   }
 
   async cancel(upload: Upload): Promise<void> {
     this.#hashes.drop(upload.id);
+    this.#lastChunkSizes.delete(upload.id);
     await this.options.metadata.write((tx) => tx.uploads.delete(upload.id));
     await this.options.blobs.abortUpload(upload.storeKey);
   }

@@ -6,6 +6,7 @@ import type { RegistryKey } from '../../crypto/registry-key.js';
 import type { Authorizer } from '../../policy/authorizer.js';
 import type { BlobService } from '../../services/blob-service.js';
 import type { ManifestService } from '../../services/manifest-service.js';
+import type { PullRecorder } from '../../services/pull-recorder.js';
 import type { RepositoryService } from '../../services/repository-service.js';
 import type { UploadService } from '../../services/upload-service.js';
 import type { BlobStore } from '../../storage/blob/blob-store.js';
@@ -21,6 +22,8 @@ export interface ControlPlaneServices {
   readonly blobs: BlobService;
   readonly uploads: UploadService;
   readonly manifests: ManifestService;
+  /** BatchGetImage records pulls here, as the data plane's manifest GET does. */
+  readonly pulls: PullRecorder;
   readonly authorizer: Authorizer;
   readonly registryKey: RegistryKey;
 }
@@ -44,6 +47,8 @@ export interface EcrAction<S extends TSchema = TSchema> {
   readonly name: string;
   readonly iamAction: string;
   readonly input: S;
+  /** Largest request body the action takes (default `limits.jsonBodyBytes`): UploadLayerPart carries a layer part in base64. */
+  readonly bodyLimit?: number;
   resource(input: Static<S>): string | undefined;
   handle(input: Static<S>, context: ActionContext): Promise<unknown>;
 }

@@ -14,7 +14,9 @@ export function sendAwsJson(reply: FastifyReply, requestId: string, body: unknow
 
 /**
  * Errors as the AWS JSON 1.1 protocol carries them: `{"__type": "<ExceptionName>", "message"}`,
- * HTTP 400 for client errors and 500 for ServerException, with `x-amzn-ErrorType`.
+ * HTTP 400 for client errors and 500 for ServerException, with `x-amzn-ErrorType`. Members an
+ * exception models beyond `message` (InvalidLayerPartException's `lastValidByteReceived`, …)
+ * come from the error's `detail.aws`; see {@link awsErrorDetail}.
  */
 export function sendAwsJsonError(request: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
   const error = toRegistryError(err);
@@ -27,5 +29,15 @@ export function sendAwsJsonError(request: FastifyRequest, reply: FastifyReply, e
     .header('content-type', AWS_JSON_CONTENT_TYPE)
     .header('x-amzn-requestid', request.id)
     .header('x-amzn-errortype', entry.ecr)
-    .send(JSON.stringify({ __type: entry.ecr, message }));
+    .send(JSON.stringify({ ...(status === 500 ? {} : awsMembersOf(error.detail)), __type: entry.ecr, message }));
+}
+
+/** The `detail` of a RegistryError whose ECR exception carries more members than `message`. */
+export function awsErrorDetail(members: Readonly<Record<string, string | number>>): { aws: Readonly<Record<string, string | number>> } {
+  return { aws: members };
+}
+
+function awsMembersOf(detail: unknown): Record<string, unknown> {
+  const aws = typeof detail === 'object' && detail !== null ? (detail as { aws?: unknown }).aws : undefined;
+  return typeof aws === 'object' && aws !== null && !Array.isArray(aws) ? (aws as Record<string, unknown>) : {};
 }

@@ -3,6 +3,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import type { Authenticator } from '../../auth/authenticator.js';
 import type { Principal } from '../../auth/principal.js';
 import { RegistryError } from '../../errors/registry-error.js';
+import { sendOciError } from '../plugins/oci-errors.js';
 import type { RateLimiter } from '../plugins/rate-limiter.js';
 import type { ActionContext, ControlPlaneServices, EcrAction } from './action.js';
 import { sendAwsJson, sendAwsJsonError } from './aws-json.js';
@@ -32,8 +33,23 @@ export interface ControlPlaneOptions {
 export async function registerControlPlane(app: FastifyInstance, options: ControlPlaneOptions): Promise<void> {
   await app.register(async (scope) => {
     const limit = options.services.config.limits.jsonBodyBytes;
+    // Most actions take `limit`; one may take more (UploadLayerPart), so the parser admits the
+    // largest, a Content-Length beyond the named action's limit is refused before reading, and
+    // the handler checks the bytes read (chunked bodies) against the action's own limit.
+    const bodyLimits = new Map(options.actions.map((a) => [`${TARGET_PREFIX}${a.name}`, a.bodyLimit ?? limit]));
+    const bodyLimitFor = (request: FastifyRequest): number => bodyLimits.get(String(request.headers['x-amz-target'])) ?? limit;
+    const tooLarge = (max: number) => new RegistryError('BODY_TOO_LARGE', `the request body exceeds the limit of ${max} bytes for this operation`);
+    // Failures before the handler (body limits, malformed lengths) in the caller's protocol.
+    scope.setErrorHandler((err, request, reply) =>
+      request.headers['x-amz-target'] === undefined ? sendOciError(request, reply, err) : sendAwsJsonError(request, reply, err),
+    );
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: limit }, (_request, body, done) => done(null, body));
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: Math.max(limit, ...bodyLimits.values()) }, (_request, body, done) => done(null, body));
+    scope.addHook('preParsing', async (request, _reply, payload) => {
+      const max = bodyLimitFor(request);
+      if (Number(request.headers['content-length']) > max) throw tooLarge(max);
+      return payload;
+    });
 
     const actions = compileActions(options.actions);
     const queryApis = new Map(options.queryApis.map((api) => [api.service, api]));
@@ -48,6 +64,7 @@ export async function registerControlPlane(app: FastifyInstance, options: Contro
         const name = target.slice(TARGET_PREFIX.length);
         const action = actions.get(name);
         if (!action) throw new RegistryError('UNKNOWN_OPERATION', `unknown operation ${name.slice(0, 200)}`);
+        if (body.length > bodyLimitFor(request)) throw tooLarge(bodyLimitFor(request));
         const input = parseInput(body, action);
         const context = actionContext(request, principal);
         await authorizeAction(context, action.action, input);

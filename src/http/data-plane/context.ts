@@ -5,6 +5,7 @@ import { authorize, type Authorizer } from '../../policy/authorizer.js';
 import { DATA_PLANE_ACTIONS, type DataPlaneOperation } from '../../policy/action-map.js';
 import type { BlobService } from '../../services/blob-service.js';
 import type { ManifestService } from '../../services/manifest-service.js';
+import type { PullRecorder } from '../../services/pull-recorder.js';
 import type { RepositoryService } from '../../services/repository-service.js';
 import type { UploadService } from '../../services/upload-service.js';
 
@@ -14,6 +15,8 @@ export interface DataPlaneDeps {
   readonly blobs: BlobService;
   readonly uploads: UploadService;
   readonly manifests: ManifestService;
+  /** Manifest GETs are recorded as pulls, off the request path. */
+  readonly pulls: PullRecorder;
   readonly authorizer: Authorizer;
   readonly limits: Config['limits'];
 }

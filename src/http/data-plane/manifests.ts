@@ -14,7 +14,9 @@ export async function getManifest(deps: DataPlaneDeps, call: Call, name: string,
     .header('content-length', manifest.size)
     .header('docker-content-digest', manifest.digest)
     .header('etag', `"${manifest.digest}"`);
-  return call.request.method === 'HEAD' ? call.reply.send() : call.reply.send(manifest.content);
+  if (call.request.method === 'HEAD') return call.reply.send();
+  deps.pulls.record(repository.id, manifest.digest);
+  return call.reply.send(manifest.content);
 }
 
 /** end-7: PUT /v2/<name>/manifests/<reference> */

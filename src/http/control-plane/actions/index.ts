@@ -1,5 +1,20 @@
 import type { EcrAction } from '../action.js';
 import { getAuthorizationToken } from './authorization-token.js';
+import { batchDeleteImage, batchGetImage, describeImages, listImageReferrers, listImages, putImage } from './images.js';
+import { batchCheckLayerAvailability, completeLayerUpload, getDownloadUrlForLayer, initiateLayerUpload, uploadLayerPart } from './layers.js';
 
 /** Every ECR action Wharf implements; an action not listed answers UnknownOperationException. */
-export const ECR_ACTIONS: readonly EcrAction[] = [getAuthorizationToken];
+export const ECR_ACTIONS: readonly EcrAction[] = [
+  getAuthorizationToken,
+  describeImages,
+  listImages,
+  batchGetImage,
+  batchDeleteImage,
+  putImage,
+  listImageReferrers,
+  batchCheckLayerAvailability,
+  initiateLayerUpload,
+  uploadLayerPart,
+  completeLayerUpload,
+  getDownloadUrlForLayer,
+];
