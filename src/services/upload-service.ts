@@ -50,7 +50,21 @@ export class UploadService {
   async get(repository: Repository, id: string): Promise<Upload> {
     const upload = await this.options.metadata.read((tx) => tx.uploads.get(id));
     if (!upload || upload.repositoryId !== repository.id) throw new RegistryError('BLOB_UPLOAD_UNKNOWN');
-    return upload;
+    return this.#hashes.has(upload.id, upload.offset) ? upload : this.#reconcile(upload);
+  }
+
+  /**
+   * An upload this process holds no state for (a restart, another node) may have bytes past its
+   * recorded offset: a chunk was being written when the writer died. They arrived in order, so
+   * the stored prefix is the client's data: adopt its length, so status and the next chunk agree.
+   */
+  async #reconcile(upload: Upload): Promise<Upload> {
+    if (this.#busy.has(upload.id)) return upload;
+    const stored = await this.options.blobs.uploadSize(upload.storeKey);
+    if (stored === upload.offset) return upload;
+    const now = this.options.clock.now();
+    await this.options.metadata.write((tx) => tx.uploads.setOffset(upload.id, stored, now));
+    return { ...upload, offset: stored, updatedAt: now };
   }
 
   /** Streams a chunk into the upload; resolves with the new offset. */
