@@ -43,7 +43,10 @@ export class UploadService {
   async start(repository: Repository): Promise<Upload> {
     const storeKey = await this.options.blobs.startUpload();
     const id = randomUUID();
-    return this.options.metadata.write((tx) => tx.uploads.create({ id, repositoryId: repository.id, storeKey }, this.options.clock.now()));
+    const upload = await this.options.metadata.write((tx) => tx.uploads.create({ id, repositoryId: repository.id, storeKey }, this.options.clock.now()));
+    // This process now holds the upload's (empty) hash state, so its chunks need no reconciling.
+    this.#hashes.put(id, 0, createDigester('sha256'));
+    return upload;
   }
 
   /** The upload, if it exists and belongs to the repository. */
