@@ -8,10 +8,13 @@ import type { Clock } from './domain/clock.js';
 import { ECR_ACTIONS } from './http/control-plane/actions/index.js';
 import { registerControlPlane } from './http/control-plane/dispatcher.js';
 import { registerDataPlane } from './http/data-plane/routes.js';
+import { iamQueryApi } from './http/query-api/iam.js';
+import { stsQueryApi } from './http/query-api/sts.js';
 import { RateLimiter } from './http/plugins/rate-limiter.js';
 import { sendOciError } from './http/plugins/oci-errors.js';
 import type { Authorizer } from './policy/authorizer.js';
 import { BlobService } from './services/blob-service.js';
+import { IamService } from './services/iam-service.js';
 import { ManifestService } from './services/manifest-service.js';
 import { PullRecorder } from './services/pull-recorder.js';
 import { RepositoryService } from './services/repository-service.js';
@@ -66,6 +69,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const blobs = new BlobService(stores);
   const uploads = new UploadService({ ...stores, maxBlobBytes: config.limits.maxBlobBytes });
   const manifests = new ManifestService(stores);
+  const iam = new IamService({ metadata: deps.metadata, clock: deps.clock, registryKey: deps.registryKey, accountId: config.accountId });
   const pulls = new PullRecorder({ ...stores, onError: (err) => app.log.warn({ err }, 'recording pull times failed; will retry') });
   // Runs before the caller closes the stores (main.ts closes the app first).
   app.addHook('onClose', () => pulls.close());
@@ -79,7 +83,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
   await registerControlPlane(app, {
     actions: ECR_ACTIONS,
-    queryApis: [],
+    queryApis: [iamQueryApi(iam), stsQueryApi(iam)],
     services: {
       config,
       clock: deps.clock,
