@@ -171,9 +171,15 @@ function syncDisks(): void {
 interface Subject {
   server: RunningServer;
   target: Target;
-  /** Set when the server stopped answering; later measurements are skipped. */
+  /** Starts the server again on the same data dir (after it exited mid-run). */
+  start: () => Promise<RunningServer>;
+  restarts: number;
+  /** Set when the server stopped for good; later measurements are skipped. */
   dead?: string;
 }
+
+/** How many times a server that exits mid-run is started again before it is given up. */
+const MAX_RESTARTS = 2;
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
@@ -202,17 +208,20 @@ async function main(): Promise<void> {
       slots.map(async (slot) => {
         const dir = join(tempRoot as string, slot);
         mkdirSync(dir, { recursive: true });
-        const server =
-          slot === 'reference' || opts.wharfIsReference
-            ? await startReference({ slot, dir })
-            : await startWharf({ slot, dir, root, accessKeyId, secretAccessKey: secret });
-        log(`${slot}: ${server.implementation} pid ${server.pid} at ${server.baseUrl}`);
-        return server;
+        const start = async (): Promise<RunningServer> => {
+          const server =
+            slot === 'reference' || opts.wharfIsReference
+              ? await startReference({ slot, dir })
+              : await startWharf({ slot, dir, root, accessKeyId, secretAccessKey: secret });
+          log(`${slot}: ${server.implementation} pid ${server.pid} at ${server.baseUrl}`);
+          return server;
+        };
+        return { slot, start, server: await start() };
       }),
     );
-    for (const server of started) {
-      subjects.set(server.slot, { server, target: makeTarget(server.baseUrl, authorization) });
-      serverCpu.set(server.slot, cpuSeconds(server.pid));
+    for (const { slot, start, server } of started) {
+      subjects.set(slot, { server, start, restarts: 0, target: makeTarget(server.baseUrl, authorization) });
+      serverCpu.set(slot, cpuSeconds(server.pid));
     }
 
     const defs = metricDefs({
@@ -242,31 +251,57 @@ async function main(): Promise<void> {
       }
     }
 
+    /**
+     * Runs one measurement. A server that exits meanwhile (a crash, or a signal from outside on a
+     * shared machine) is reported with its log tail, started again on the same data dir and the
+     * measurement retried once; after MAX_RESTARTS it is given up.
+     */
     const measure = async <T>(slot: Implementation, key: MetricKey, fn: (s: Subject) => Promise<T>): Promise<T | undefined> => {
       const s = subjects.get(slot) as Subject;
-      if (s.dead) {
-        results.fail(slot, key, s.dead);
-        return undefined;
-      }
-      const checkExit = async (): Promise<boolean> => {
-        await new Promise((r) => setTimeout(r, 200)); // let an exit be noticed
-        const exited = s.server.exited();
-        if (exited === undefined) return false;
-        s.dead = `server had exited (${exited}) during an earlier step`;
-        log(`${slot}: server ${exited} during ${key}; skipping its remaining measurements`);
-        results.fail(slot, 'server', `${exited} during ${key}; last log lines:\n${indent(logTail(s.server.logFile, 8))}`);
-        return true;
-      };
-      try {
-        const value = await fn(s);
-        if (s.server.exited() !== undefined && (await checkExit())) return undefined;
-        return value;
-      } catch (err) {
-        const message = errorMessage(err);
-        results.fail(slot, key, message);
-        log(`${slot}: ${key} failed: ${message}`);
-        await checkExit();
-        return undefined;
+      for (let attempt = 0; ; attempt++) {
+        if (s.dead) {
+          results.fail(slot, key, s.dead);
+          return undefined;
+        }
+        const server = s.server;
+        try {
+          const value = await fn(s);
+          if (server.exited() === undefined) return value;
+        } catch (err) {
+          await new Promise((r) => setTimeout(r, 200)); // let an exit be noticed
+          if (server.exited() === undefined) {
+            const message = errorMessage(err);
+            results.fail(slot, key, message);
+            log(`${slot}: ${key} failed: ${message}`);
+            return undefined;
+          }
+        }
+        const status = server.exited() as string;
+        // Wharf exits 0 only through its SIGTERM/SIGINT handler: a signal from outside this bench.
+        const exited = status === 'exit code 0' ? `${status} (a clean shutdown: a signal from outside?)` : status;
+        const tail = indent(logTail(server.logFile, 4, 240));
+        if (s.restarts >= MAX_RESTARTS) {
+          s.dead = `server exited (${exited}) ${s.restarts + 1} times; given up`;
+          results.fail(slot, 'server', `${exited} during ${key}; given up; last log lines:\n${tail}`);
+          log(`${slot}: server ${exited} during ${key}; giving up on it`);
+          continue;
+        }
+        s.restarts++;
+        results.fail(slot, `server#${s.restarts}`, `${exited} during ${key}; restarted; last log lines:\n${tail}`);
+        log(`${slot}: server ${exited} during ${key}; starting it again on the same data dir`);
+        try {
+          s.server = await s.start();
+        } catch (err) {
+          s.dead = `server exited (${exited}) and did not start again: ${errorMessage(err)}`;
+          continue;
+        }
+        s.target.agent.destroy();
+        s.target = makeTarget(s.server.baseUrl, authorization);
+        serverCpu.set(slot, cpuSeconds(s.server.pid)); // the exited process's CPU now counts as other
+        if (attempt >= 1) {
+          results.fail(slot, key, `server exited twice during ${key}`);
+          return undefined;
+        }
       }
     };
 
@@ -315,7 +350,9 @@ async function main(): Promise<void> {
           results.add(slot, 'pushChunked', size / MiB / chunkedSeconds);
           log(`${slot}: chunked push ${(size / MiB / chunkedSeconds).toFixed(1)} MiB/s`);
         }
-        if (s.server.exited() === undefined) {
+        if (s.server.pid !== pid) {
+          log(`${slot}: server restarted during the pushes; no CPU or RSS figure this round`);
+        } else if (s.server.exited() === undefined) {
           const cpu = cpuSeconds(pid) - cpu0;
           if (pushedBytes > 0) results.add(slot, 'cpuPerGiB', cpu / (pushedBytes / GiB));
           else results.fail(slot, 'cpuPerGiB', 'no push succeeded');

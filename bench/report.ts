@@ -76,7 +76,7 @@ export class Results {
     this.samples.set(k, list);
   }
 
-  fail(slot: Implementation, key: MetricKey | 'server', message: string): void {
+  fail(slot: Implementation, key: MetricKey | 'server' | `server#${number}`, message: string): void {
     const k = `${slot}/${key}`;
     if (!this.errors.has(k)) this.errors.set(k, message);
   }

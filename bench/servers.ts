@@ -129,7 +129,8 @@ export async function startWharf(opts: WharfOptions): Promise<RunningServer> {
       WHARF_ROOT_ACCESS_KEY_ID: opts.accessKeyId,
       WHARF_ROOT_SECRET_ACCESS_KEY: opts.secretAccessKey,
       // Documented (README, log.level); the reference runs at warn with access logs off too.
-      WHARF_LOG_LEVEL: 'warn',
+      // An explicit WHARF_LOG_LEVEL in the bench's environment wins (for debugging a run).
+      WHARF_LOG_LEVEL: process.env.WHARF_LOG_LEVEL ?? 'warn',
     },
     cwd: opts.root,
     logFile: join(opts.dir, 'server.log'),
