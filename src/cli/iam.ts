@@ -6,7 +6,8 @@ import { systemClock } from '../domain/clock.js';
 import { ERROR_CATALOGUE } from '../errors/catalogue.js';
 import { RegistryError, isRegistryError } from '../errors/registry-error.js';
 import { MANAGED_POLICIES } from '../policy/managed-policies.js';
-import { IamService, type IamCaller, type RoleDescription, type UserDescription } from '../services/iam-service.js';
+import { newAccessKeyShape, roleShape, userShape } from '../http/query-api/iam-shapes.js';
+import { IamService, type IamCaller, type UserDescription } from '../services/iam-service.js';
 import type { MetadataStore } from '../storage/metadata/metadata-store.js';
 
 export const IAM_USAGE = `usage: wharf iam <command> [arguments] [--data-dir DIR | --database-url URL] [--config FILE]
@@ -33,7 +34,7 @@ interface Command {
 const COMMANDS: Readonly<Record<string, Command>> = {
   'create-user': {
     args: ['NAME'],
-    run: async (service, caller, [name]) => ({ User: userJson(await service.createUser(caller, { userName: name! })) }),
+    run: async (service, caller, [name]) => ({ User: userShape(await service.createUser(caller, { userName: name! })) }),
   },
   'delete-user': { args: ['NAME'], run: (service, caller, [name]) => service.deleteUser(caller, name!) },
   'list-users': {
@@ -46,17 +47,12 @@ const COMMANDS: Readonly<Record<string, Command>> = {
         users.push(...page.items);
         marker = page.marker;
       } while (marker !== undefined);
-      return { Users: users.map(userJson) };
+      return { Users: users.map(userShape) };
     },
   },
   'create-access-key': {
     args: ['USER'],
-    async run(service, caller, [user]) {
-      const { key, secretAccessKey } = await service.createAccessKey(caller, user);
-      return {
-        AccessKey: { UserName: key.userName, AccessKeyId: key.accessKeyId, Status: key.status, SecretAccessKey: secretAccessKey, CreateDate: key.createdAt },
-      };
-    },
+    run: async (service, caller, [user]) => ({ AccessKey: newAccessKeyShape(await service.createAccessKey(caller, user)) }),
   },
   'delete-access-key': { args: ['KEYID'], run: (service, caller, [keyId]) => service.deleteAccessKey(caller, keyId!) },
   'put-user-policy': {
@@ -69,9 +65,11 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   },
   'create-role': {
     args: ['NAME', 'TRUST_FILE'],
-    run: async (service, caller, [name, file], read) => ({
-      Role: roleJson(await service.createRole(caller, { roleName: name!, assumeRolePolicyDocument: await read(file!) })),
-    }),
+    async run(service, caller, [name, file], read) {
+      const role = await service.createRole(caller, { roleName: name!, assumeRolePolicyDocument: await read(file!) });
+      // Decoded, as the AWS CLI prints it.
+      return { Role: { ...roleShape(role), AssumeRolePolicyDocument: JSON.parse(role.trustPolicy) as unknown } };
+    },
   },
   'put-role-policy': {
     args: ['ROLE', 'NAME', 'FILE'],
@@ -138,20 +136,4 @@ function managedPolicyArn(policy: string): string {
   const found = MANAGED_POLICIES.find((p) => p.name === policy || p.name === `AmazonEC2ContainerRegistry${policy}`);
   if (!found) throw new RegistryError('IAM_NO_SUCH_ENTITY', `no AWS-managed ECR policy is called ${policy} (ReadOnly, PowerUser, FullAccess, PullOnly)`);
   return found.arn;
-}
-
-function userJson(user: UserDescription): object {
-  return { Path: user.path, UserName: user.name, UserId: user.userId, Arn: user.arn, CreateDate: user.createdAt };
-}
-
-function roleJson(role: RoleDescription): object {
-  return {
-    Path: role.path,
-    RoleName: role.name,
-    RoleId: role.roleId,
-    Arn: role.arn,
-    CreateDate: role.createdAt,
-    AssumeRolePolicyDocument: JSON.parse(role.trustPolicy) as unknown,
-    MaxSessionDuration: role.maxSessionDurationSeconds,
-  };
 }

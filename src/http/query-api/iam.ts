@@ -1,7 +1,8 @@
-import type { IamEntityKind, IamService, Page, PageRequest, RoleDescription, UserDescription } from '../../services/iam-service.js';
+import type { IamEntityKind, IamService, Page, PageRequest } from '../../services/iam-service.js';
 import { constraintError } from '../../services/iam-service.js';
-import type { AccessKeyRecord, ResourceTag } from '../../storage/metadata/metadata-store.js';
+import type { ResourceTag } from '../../storage/metadata/metadata-store.js';
 import type { QueryApi } from '../control-plane/dispatcher.js';
+import { accessKeyMetadataShape, encodePolicy, newAccessKeyShape, roleShape, userShape } from './iam-shapes.js';
 import type { QueryParams } from './params.js';
 import { createQueryApi, type QueryAction } from './query-api.js';
 import type { XmlObject, XmlValue } from './xml.js';
@@ -22,16 +23,13 @@ export function iamQueryApi(service: IamService): QueryApi {
 function userActions(service: IamService): Record<string, QueryAction> {
   return {
     CreateUser: async (p, caller) => ({
-      User: userXml(await service.createUser(caller, { userName: p.required('UserName'), path: p.string('Path'), tags: tags(p) })),
+      User: userShape(await service.createUser(caller, { userName: p.required('UserName'), path: p.string('Path'), tags: tags(p) })),
     }),
-    GetUser: async (p, caller) => ({ User: userXml(await service.getUser(caller, p.string('UserName'))) }),
-    ListUsers: async (p, caller) => listXml('Users', await service.listUsers(caller, { ...pageRequest(p), pathPrefix: p.string('PathPrefix') }), userXml),
+    GetUser: async (p, caller) => ({ User: userShape(await service.getUser(caller, p.string('UserName'))) }),
+    ListUsers: async (p, caller) => listXml('Users', await service.listUsers(caller, { ...pageRequest(p), pathPrefix: p.string('PathPrefix') }), userShape),
     DeleteUser: async (p, caller) => none(await service.deleteUser(caller, p.required('UserName'))),
-    CreateAccessKey: async (p, caller) => {
-      const { key, secretAccessKey } = await service.createAccessKey(caller, p.string('UserName'));
-      return { AccessKey: { UserName: key.userName, AccessKeyId: key.accessKeyId, Status: key.status, SecretAccessKey: secretAccessKey, CreateDate: key.createdAt } };
-    },
-    ListAccessKeys: async (p, caller) => listXml('AccessKeyMetadata', { items: await service.listAccessKeys(caller, p.string('UserName')) }, accessKeyXml),
+    CreateAccessKey: async (p, caller) => ({ AccessKey: newAccessKeyShape(await service.createAccessKey(caller, p.string('UserName'))) }),
+    ListAccessKeys: async (p, caller) => listXml('AccessKeyMetadata', { items: await service.listAccessKeys(caller, p.string('UserName')) }, accessKeyMetadataShape),
     DeleteAccessKey: async (p, caller) => none(await service.deleteAccessKey(caller, p.required('AccessKeyId'), p.string('UserName'))),
   };
 }
@@ -39,7 +37,7 @@ function userActions(service: IamService): Record<string, QueryAction> {
 function roleActions(service: IamService): Record<string, QueryAction> {
   return {
     CreateRole: async (p, caller) => ({
-      Role: roleXml(
+      Role: roleShape(
         await service.createRole(caller, {
           roleName: p.required('RoleName'),
           assumeRolePolicyDocument: p.required('AssumeRolePolicyDocument'),
@@ -50,8 +48,8 @@ function roleActions(service: IamService): Record<string, QueryAction> {
         }),
       ),
     }),
-    GetRole: async (p, caller) => ({ Role: roleXml(await service.getRole(caller, p.required('RoleName'))) }),
-    ListRoles: async (p, caller) => listXml('Roles', await service.listRoles(caller, { ...pageRequest(p), pathPrefix: p.string('PathPrefix') }), roleXml),
+    GetRole: async (p, caller) => ({ Role: roleShape(await service.getRole(caller, p.required('RoleName'))) }),
+    ListRoles: async (p, caller) => listXml('Roles', await service.listRoles(caller, { ...pageRequest(p), pathPrefix: p.string('PathPrefix') }), roleShape),
     DeleteRole: async (p, caller) => none(await service.deleteRole(caller, p.required('RoleName'))),
   };
 }
@@ -100,35 +98,4 @@ function tags(p: QueryParams): ResourceTag[] {
 
 function listXml<T>(name: string, page: Page<T>, item: (value: T) => XmlValue): XmlObject {
   return { [name]: page.items.map(item), IsTruncated: page.marker !== undefined, Marker: page.marker };
-}
-
-function tagsXml(list: readonly ResourceTag[] | undefined): XmlValue {
-  return list && list.length > 0 ? list.map((tag) => ({ Key: tag.Key, Value: tag.Value })) : undefined;
-}
-
-function userXml(user: UserDescription): XmlObject {
-  return { Path: user.path, UserName: user.name, UserId: user.userId, Arn: user.arn, CreateDate: user.createdAt, Tags: tagsXml(user.tags) };
-}
-
-function roleXml(role: RoleDescription): XmlObject {
-  return {
-    Path: role.path,
-    RoleName: role.name,
-    RoleId: role.roleId,
-    Arn: role.arn,
-    CreateDate: role.createdAt,
-    AssumeRolePolicyDocument: encodePolicy(role.trustPolicy),
-    Description: role.description,
-    MaxSessionDuration: role.maxSessionDurationSeconds,
-    Tags: tagsXml(role.tags),
-  };
-}
-
-function accessKeyXml(key: AccessKeyRecord): XmlObject {
-  return { UserName: key.userName, AccessKeyId: key.accessKeyId, Status: key.status, CreateDate: key.createdAt };
-}
-
-/** IAM returns policy documents URL-encoded (RFC 3986); clients such as the AWS CLI decode them. */
-export function encodePolicy(document: string): string {
-  return encodeURIComponent(document).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
