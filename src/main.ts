@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { buildApp } from './app.js';
 import { resolveRootCredentials } from './auth/root-credentials.js';
 import { IAM_USAGE, runIamCommand } from './cli/iam.js';
+import { runVulndbCommand, VULNDB_USAGE } from './cli/vulndb.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import { ConfigSchema, type Config } from './config/schema.js';
 import { systemClock } from './domain/clock.js';
@@ -21,6 +22,7 @@ commands:
   migrate   apply database migrations and exit
   gc        run garbage collection once and exit
   iam       manage IAM users, access keys, roles and policies in the database (wharf iam help)
+  vulndb    import OSV advisories (vulndb import PATH…) or show the database version (vulndb status)
   config    print the configuration schema (config schema) or the effective config (config show)
 
 options (serve, migrate, gc, iam, config show):
@@ -60,6 +62,11 @@ export async function main(argv: string[]): Promise<void> {
       case 'iam': {
         const { config, positionals } = await commandLine(rest, IAM_USAGE);
         process.exitCode = await runIamCommand(positionals, { config, openMetadata: () => openMetadata(config) });
+        return;
+      }
+      case 'vulndb': {
+        const { config, positionals } = await commandLine(rest, VULNDB_USAGE);
+        process.exitCode = await runVulndbCommand(positionals, { clock: systemClock, openMetadata: () => openMetadata(config) });
         return;
       }
       case 'config':

@@ -4,12 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { digestOf } from '../../src/domain/digest.js';
 import { openPostgresMetadataStore } from '../../src/storage/metadata/open.js';
 import { dropSchema, execute, findPostgres, randomSchemaName } from '../helpers/postgres.js';
-import { describeMetadataStore } from '../suites/metadata-store.suite.js';
+import { describeMetadataStore, type MetadataDatabaseFixture } from '../suites/metadata-store.suite.js';
+import { describeScanningRecords } from '../suites/scanning-records.suite.js';
 
 const url = await findPostgres();
 
 describe.skipIf(url === undefined)('PostgreSQL', () => {
-  describeMetadataStore('PostgreSQL MetadataStore', async () => {
+  const postgresDatabase = async (): Promise<MetadataDatabaseFixture> => {
     const schema = randomSchemaName();
     return {
       config: { kind: 'postgres', url: url!, schema },
@@ -17,7 +18,9 @@ describe.skipIf(url === undefined)('PostgreSQL', () => {
         new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url!, options: `-c search_path=${schema}` }) }) }),
       cleanup: () => dropSchema(url!, schema),
     };
-  });
+  };
+  describeMetadataStore('PostgreSQL MetadataStore', postgresDatabase);
+  describeScanningRecords('PostgreSQL MetadataStore', postgresDatabase);
 
   // The suite's byte-order checks prove little on a database whose default collation is C.
   it('lists names and tags in byte order where the database collation would not (ICU en-US)', async () => {

@@ -5,9 +5,10 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrateMetadataStore, openSqliteMetadataStore } from '../../src/storage/metadata/open.js';
-import { describeMetadataStore } from '../suites/metadata-store.suite.js';
+import { describeMetadataStore, type MetadataDatabaseFixture } from '../suites/metadata-store.suite.js';
+import { describeScanningRecords } from '../suites/scanning-records.suite.js';
 
-describeMetadataStore('SQLite MetadataStore', async () => {
+const sqliteDatabase = async (): Promise<MetadataDatabaseFixture> => {
   const dir = await mkdtemp(join(tmpdir(), 'wharf-sqlite-'));
   const file = join(dir, 'wharf.db');
   return {
@@ -15,7 +16,9 @@ describeMetadataStore('SQLite MetadataStore', async () => {
     connect: () => new Kysely<any>({ dialect: new SqliteDialect({ database: new BetterSqlite3(file) }) }),
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
-});
+};
+describeMetadataStore('SQLite MetadataStore', sqliteDatabase);
+describeScanningRecords('SQLite MetadataStore', sqliteDatabase);
 
 // One database file shared by several openers, as `wharf migrate` or `wharf gc` next to `wharf serve`.
 describe('SQLite MetadataStore on a shared file', () => {
