@@ -4,7 +4,7 @@ import type { MetadataStore, MetadataTx } from '../storage/metadata/metadata-sto
 import type { AuthorizationRequest, Authorizer } from './authorizer.js';
 import { parsePolicyDocument, type PolicyDocument, type PolicyKind } from './document.js';
 import { evaluatePolicies, type ContextEntry } from './evaluate.js';
-import { findManagedPolicy } from './managed-policies.js';
+import { loadIdentityPolicies } from './identity-policies.js';
 
 /** Registry-document key of the registry policy. */
 export const REGISTRY_POLICY_KEY = 'policy';
@@ -24,7 +24,7 @@ export class IamAuthorizer implements Authorizer {
   async isAllowed(request: AuthorizationRequest): Promise<boolean> {
     const { region, accountId } = this.options.config;
     const { identity, resource, tags } = await this.options.metadata.read(async (tx) => ({
-      identity: await this.#identityPolicies(tx, request.principal.policyArn),
+      identity: await loadIdentityPolicies(tx, request.principal.policyArn, (text) => this.#parse(text, 'identity')),
       ...(await this.#resourcePolicies(tx, request.repository)),
     }));
     const context: Record<string, ContextEntry> = {
@@ -47,16 +47,6 @@ export class IamAuthorizer implements Authorizer {
       { identity, resource },
     );
     return evaluation.decision === 'Allow';
-  }
-
-  async #identityPolicies(tx: MetadataTx, policyArn: string | undefined): Promise<PolicyDocument[]> {
-    if (!policyArn) return [];
-    const inline = await tx.iam.listInlinePolicies(policyArn);
-    const attached = await tx.iam.listAttachedPolicies(policyArn);
-    return [
-      ...inline.map((p) => this.#parse(p.document, 'identity')),
-      ...attached.flatMap((arn) => findManagedPolicy(arn)?.document ?? []),
-    ];
   }
 
   async #resourcePolicies(tx: MetadataTx, repositoryName: string | undefined) {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { loadIdentityPolicies } from '../policy/identity-policies.js';
 import { sha256 } from '../auth/authenticator.js';
 import type { Principal } from '../auth/principal.js';
 import { generateAccessKeyId, generateSecretAccessKey } from '../auth/secrets.js';
@@ -427,7 +428,7 @@ export class IamService {
     return this.#metadata.write(async (tx) => {
       const found = parsed[1] === this.#accountId ? await tx.iam.getRole(this.#accountId, parsed[2]!) : undefined;
       const role = found?.arn === roleArn ? found : undefined;
-      const identity = await identityPolicies(tx, caller.principal.policyArn);
+      const identity = await loadIdentityPolicies(tx, caller.principal.policyArn);
       const trust = role ? [parsePolicy(role.trustPolicy, 'trust')] : [];
       const evaluation = this.#evaluate(caller, 'sts:AssumeRole', roleArn, identity, trust, externalId === undefined ? {} : { 'sts:ExternalId': externalId });
       const allows = (source: 'identity' | 'resource') => evaluation.matchedStatements.some((s) => s.source === source && s.effect === 'Allow');
@@ -508,7 +509,7 @@ export class IamService {
   }
 
   async #authorize(tx: MetadataTx, caller: IamCaller, action: string, resource: string): Promise<void> {
-    const evaluation = this.#evaluate(caller, action, resource, await identityPolicies(tx, caller.principal.policyArn), []);
+    const evaluation = this.#evaluate(caller, action, resource, await loadIdentityPolicies(tx, caller.principal.policyArn), []);
     if (evaluation.decision === 'Allow') return;
     const why = evaluation.decision === 'ExplicitDeny' ? 'with an explicit deny in an identity-based policy' : `because no identity-based policy allows the ${action} action`;
     throw new RegistryError('DENIED', `User: ${caller.principal.arn} is not authorized to perform: ${action} on resource: ${resource} ${why}`);
@@ -534,14 +535,6 @@ export class IamService {
       { identity, resource: resourcePolicies },
     );
   }
-}
-
-/** The identity policies of a user or role: its inline policies and the managed policies attached to it. */
-async function identityPolicies(tx: MetadataTx, policyArn: string | undefined): Promise<PolicyDocument[]> {
-  if (policyArn === undefined) return [];
-  const inline = await tx.iam.listInlinePolicies(policyArn);
-  const attached = await tx.iam.listAttachedPolicies(policyArn);
-  return [...inline.map((p) => parsePolicyDocument(p.document, 'identity')), ...attached.flatMap((arn) => findManagedPolicy(arn)?.document ?? [])];
 }
 
 function noSuchInlinePolicy(ref: IamEntityRef, policyName: string): RegistryError {
