@@ -1,6 +1,7 @@
 import type { EcrAction } from '../action.js';
 import { getAuthorizationToken } from './authorization-token.js';
 import { batchDeleteImage, batchGetImage, describeImages, listImageReferrers, listImages, putImage } from './images.js';
+import { LIFECYCLE_ACTIONS } from './lifecycle.js';
 import { batchCheckLayerAvailability, completeLayerUpload, getDownloadUrlForLayer, initiateLayerUpload, uploadLayerPart } from './layers.js';
 
 /** Every ECR action Wharf implements; an action not listed answers UnknownOperationException. */
@@ -17,4 +18,5 @@ export const ECR_ACTIONS: readonly EcrAction[] = [
   uploadLayerPart,
   completeLayerUpload,
   getDownloadUrlForLayer,
+  ...LIFECYCLE_ACTIONS,
 ];
