@@ -65,7 +65,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const authenticator = new Authenticator({ ...deps, accountId: config.accountId });
   const limiter = new RateLimiter(config.limits.requestsPerSecondPerClient);
   const failedAuthLimiter = new RateLimiter(FAILED_AUTH_PER_SECOND, 50);
-  const repositories = new RepositoryService(stores);
+  const repositories = new RepositoryService({ ...stores, config });
   const blobs = new BlobService(stores);
   const uploads = new UploadService({ ...stores, maxBlobBytes: config.limits.maxBlobBytes });
   const manifests = new ManifestService(stores);

@@ -40,6 +40,16 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    repositories: Type.Object(
+      {
+        createOnPush: Type.Boolean({
+          default: true,
+          description:
+            'Create a missing repository on its first push. false is ECR-strict: a push to a missing repository fails unless a creation template with appliedFor CREATE_ON_PUSH covers its name',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     gc: Type.Object(
       {
         intervalSeconds: Type.Integer({ default: 3600, minimum: 0, description: '0 disables the scheduled run' }),

@@ -3,6 +3,7 @@ import { digestAlgorithm, type Digest } from '../domain/digest.js';
 import { parseManifest, type ParsedManifest } from '../domain/manifest.js';
 import { acceptsManifest, OCI_INDEX } from '../domain/media-types.js';
 import type { Reference } from '../domain/names.js';
+import { isTagImmutable } from '../domain/tag-mutability.js';
 import { RegistryError } from '../errors/registry-error.js';
 import type { Descriptor, MetadataStore, MetadataTx, PageRequest, Repository, StoredManifest } from '../storage/metadata/metadata-store.js';
 
@@ -32,7 +33,7 @@ export class ManifestService {
       const now = this.options.clock.now();
       await checkReferences(tx, repository, manifest, now);
       await tx.manifests.put(repository.id, manifest, now);
-      if (reference.kind === 'tag') await tx.tags.put(repository.id, reference.tag, manifest.digest, now);
+      if (reference.kind === 'tag') await moveTag(tx, repository, reference.tag, manifest.digest, now);
     });
     return { digest: manifest.digest, subject: manifest.subject };
   }
@@ -79,23 +80,15 @@ export class ManifestService {
    * and every tag on it. By tag: removes the tag, and deletes the image with its last tag unless
    * an index still lists it (it then stays, untagged). `expected` guards against the tag having
    * moved since the caller resolved it. Returns the image's digest and the tags removed.
-   * With `actor` (a caller's ARN, or `lifecycle`), a deleted image is recorded in the audit trail
-   * in the same transaction.
    */
-  async deleteImage(repository: Repository, reference: Reference, expected?: Digest, actor?: string): Promise<{ digest: Digest; tags: string[] }> {
+  async deleteImage(repository: Repository, reference: Reference, expected?: Digest): Promise<{ digest: Digest; tags: string[] }> {
     return this.options.metadata.write(async (tx) => {
       const digest = reference.kind === 'digest' ? reference.digest : await tx.tags.get(repository.id, reference.tag);
       if (digest === undefined || (expected !== undefined && digest !== expected)) throw unknownManifest(repository, reference);
       const referenced = () => tx.manifests.isReferencedByIndex(repository.id, digest);
-      const audit = async (tags: string[]) => {
-        if (actor !== undefined) await tx.events.append({ at: this.options.clock.now(), type: 'image.deleted', actor, repository: repository.name, detail: { digest, tags } });
-      };
       if (reference.kind === 'tag') {
         await tx.tags.delete(repository.id, reference.tag);
-        if ((await tx.tags.listForManifest(repository.id, digest)).length === 0 && !(await referenced())) {
-          await tx.manifests.delete(repository.id, digest);
-          await audit([reference.tag]);
-        }
+        if ((await tx.tags.listForManifest(repository.id, digest)).length === 0 && !(await referenced())) await tx.manifests.delete(repository.id, digest);
         return { digest, tags: [reference.tag] };
       }
       if (await referenced()) {
@@ -103,7 +96,6 @@ export class ManifestService {
       }
       const tags = await tx.tags.listForManifest(repository.id, digest);
       if (!(await tx.manifests.delete(repository.id, digest))) throw unknownManifest(repository, reference);
-      await audit(tags);
       return { digest, tags };
     });
   }
@@ -122,6 +114,24 @@ async function checkReferences(tx: MetadataTx, repository: Repository, manifest:
     throw new RegistryError('MANIFEST_BLOB_UNKNOWN', `manifest ${missingChild} listed by the index is not in repository ${repository.name}`, {
       detail: { digest: missingChild },
     });
+  }
+}
+
+/**
+ * Points the tag at the digest, unless it points at another image and the repository's
+ * mutability setting (read in this transaction, so a concurrent change counts) keeps it there.
+ * Pushing the same digest under the same tag again is always allowed.
+ */
+async function moveTag(tx: MetadataTx, repository: Repository, tag: string, digest: Digest, now: Date): Promise<void> {
+  const previous = await tx.tags.put(repository.id, tag, digest, now);
+  if (previous === undefined || previous === digest) return;
+  const settings = (await tx.repositories.get(repository.name))?.settings ?? repository.settings;
+  if (isTagImmutable(settings, tag)) {
+    // Throwing rolls the transaction back, so the tag keeps pointing where it did.
+    throw new RegistryError(
+      'TAG_IMMUTABLE',
+      `The image tag '${tag}' already exists in the '${repository.name}' repository and cannot be overwritten because the tag is immutable.`,
+    );
   }
 }
 

@@ -43,6 +43,7 @@ const DEFAULTS = {
     pageSize: 1000,
     requestsPerSecondPerClient: 10_000,
   },
+  repositories: { createOnPush: true },
   gc: { intervalSeconds: 3600, blobGraceSeconds: 3600, uploadTtlSeconds: 86_400 },
   log: { level: 'info' },
 };
@@ -177,11 +178,13 @@ describe('loadConfig', () => {
       for (const [sub, subProp] of nested ? Object.entries(nested) : [[undefined, prop as Leaf] as const]) {
         const dotted = sub === undefined ? key : `${key}.${sub}`;
         // Integers and unconstrained strings get a generic value; constrained keys need a sample above.
-        const generic = subProp.type === 'integer' ? '4096' : subProp.type === 'string' && !subProp.pattern && !subProp.minLength ? `/value/of/${dotted}` : undefined;
+        // Booleans get the opposite of their default where known ('false' for createOnPush's true).
+        const generic =
+          subProp.type === 'integer' ? '4096' : subProp.type === 'boolean' ? 'false' : subProp.type === 'string' && !subProp.pattern && !subProp.minLength ? `/value/of/${dotted}` : undefined;
         const value = sample[dotted] ?? generic;
         expect(value, `a sample value for ${dotted}`).toBeDefined();
         env[sub === undefined ? `WHARF_${snake(key)}` : `WHARF_${snake(key)}_${snake(sub)}`] = value!;
-        expected[dotted] = subProp.type === 'integer' ? Number(value) : value;
+        expected[dotted] = subProp.type === 'integer' ? Number(value) : subProp.type === 'boolean' ? value === 'true' : value;
       }
     }
     const config = (await loadConfig({ env })) as unknown as Record<string, Record<string, unknown>>;
