@@ -89,6 +89,10 @@ const entries = {
   LIMIT_EXCEEDED: { message: 'a service limit was exceeded', oci: { code: 'DENIED', status: 400 }, ecr: 'LimitExceededException', iam: { code: 'LimitExceeded', status: 409 } },
   TEMPLATE_ALREADY_EXISTS: { message: 'repository creation template already exists', oci: { code: 'DENIED', status: 409 }, ecr: 'TemplateAlreadyExistsException' },
   TEMPLATE_NOT_FOUND: { message: 'repository creation template not found', oci: { code: 'UNSUPPORTED', status: 404 }, ecr: 'TemplateNotFoundException' },
+  LIFECYCLE_POLICY_NOT_FOUND: { message: 'lifecycle policy does not exist', oci: { code: 'UNSUPPORTED', status: 404 }, ecr: 'LifecyclePolicyNotFoundException' },
+  LIFECYCLE_PREVIEW_NOT_FOUND: { message: 'lifecycle policy preview does not exist', oci: { code: 'UNSUPPORTED', status: 404 }, ecr: 'LifecyclePolicyPreviewNotFoundException' },
+  LIFECYCLE_PREVIEW_IN_PROGRESS: { message: 'a lifecycle policy preview is already in progress', oci: { code: 'DENIED', status: 409 }, ecr: 'LifecyclePolicyPreviewInProgressException' },
+  IMAGE_ARCHIVED: { message: 'the image is archived', oci: { code: 'MANIFEST_UNKNOWN', status: 404 }, ecr: 'ImageArchivedException' },
 
   // IAM and STS (Query API) failures.
   IAM_NO_SUCH_ENTITY: { message: 'the entity does not exist', oci: { code: 'UNSUPPORTED', status: 404 }, ecr: 'InvalidParameterException', iam: { code: 'NoSuchEntity', status: 404 } },

@@ -80,15 +80,23 @@ export class ManifestService {
    * and every tag on it. By tag: removes the tag, and deletes the image with its last tag unless
    * an index still lists it (it then stays, untagged). `expected` guards against the tag having
    * moved since the caller resolved it. Returns the image's digest and the tags removed.
+   * With `actor` (a caller's ARN, or `lifecycle`), a deleted image is recorded in the audit trail
+   * in the same transaction.
    */
-  async deleteImage(repository: Repository, reference: Reference, expected?: Digest): Promise<{ digest: Digest; tags: string[] }> {
+  async deleteImage(repository: Repository, reference: Reference, expected?: Digest, actor?: string): Promise<{ digest: Digest; tags: string[] }> {
     return this.options.metadata.write(async (tx) => {
       const digest = reference.kind === 'digest' ? reference.digest : await tx.tags.get(repository.id, reference.tag);
       if (digest === undefined || (expected !== undefined && digest !== expected)) throw unknownManifest(repository, reference);
       const referenced = () => tx.manifests.isReferencedByIndex(repository.id, digest);
+      const audit = async (tags: string[]) => {
+        if (actor !== undefined) await tx.events.append({ at: this.options.clock.now(), type: 'image.deleted', actor, repository: repository.name, detail: { digest, tags } });
+      };
       if (reference.kind === 'tag') {
         await tx.tags.delete(repository.id, reference.tag);
-        if ((await tx.tags.listForManifest(repository.id, digest)).length === 0 && !(await referenced())) await tx.manifests.delete(repository.id, digest);
+        if ((await tx.tags.listForManifest(repository.id, digest)).length === 0 && !(await referenced())) {
+          await tx.manifests.delete(repository.id, digest);
+          await audit([reference.tag]);
+        }
         return { digest, tags: [reference.tag] };
       }
       if (await referenced()) {
@@ -96,6 +104,7 @@ export class ManifestService {
       }
       const tags = await tx.tags.listForManifest(repository.id, digest);
       if (!(await tx.manifests.delete(repository.id, digest))) throw unknownManifest(repository, reference);
+      await audit(tags);
       return { digest, tags };
     });
   }

@@ -10,9 +10,19 @@ export const TagStatusSchema = Type.Union([Type.Literal('TAGGED'), Type.Literal(
 export type TagStatus = Static<typeof TagStatusSchema>;
 export const ImageStatusFilterSchema = Type.Union([Type.Literal('ACTIVE'), Type.Literal('ARCHIVED'), Type.Literal('ACTIVATING'), Type.Literal('ANY')]);
 
-/** Wharf has no archive tier: every image is ACTIVE, so only ACTIVE and ANY filters select anything. */
+/** Whether a listing filtered by `imageStatus` selects active artifacts (referrers are never archived on their own). */
 export function isActive(statusFilter: string | undefined): boolean {
   return statusFilter === undefined || statusFilter === 'ACTIVE' || statusFilter === 'ANY';
+}
+
+/** ECR's imageStatus: ARCHIVE-class images are ARCHIVED (restores are immediate, so never ACTIVATING). */
+export function imageStatusOf(image: Pick<ImageSummary, 'storageClass'>): 'ACTIVE' | 'ARCHIVED' {
+  return image.storageClass === 'ARCHIVE' ? 'ARCHIVED' : 'ACTIVE';
+}
+
+/** The `imageStatus` filter of DescribeImages/ListImages; without one, only ACTIVE images are listed. */
+export function matchesImageStatus(image: ImageSummary, statusFilter: string | undefined): boolean {
+  return statusFilter === 'ANY' || imageStatusOf(image) === (statusFilter ?? 'ACTIVE');
 }
 
 export function matchesTagStatus(image: ImageSummary, status: TagStatus): boolean {
@@ -48,7 +58,9 @@ export async function imageDetails(context: ActionContext, repository: Repositor
     imageManifestMediaType: image.mediaType,
     ...(image.artifactType === undefined ? {} : { artifactMediaType: image.artifactType }),
     ...(image.subject === undefined ? {} : { subjectManifestDigest: image.subject }),
-    imageStatus: 'ACTIVE',
+    imageStatus: imageStatusOf(image),
+    ...(image.lastArchivedAt ? { lastArchivedAt: epochSeconds(image.lastArchivedAt) } : {}),
+    ...(image.lastActivatedAt ? { lastActivatedAt: epochSeconds(image.lastActivatedAt) } : {}),
   }));
 }
 

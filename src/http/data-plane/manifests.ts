@@ -1,4 +1,5 @@
 import { parseReference } from '../../domain/names.js';
+import { RegistryError } from '../../errors/registry-error.js';
 import { readLimited } from './body.js';
 import type { Call, DataPlaneDeps } from './context.js';
 import { authorizeOperation } from './context.js';
@@ -9,6 +10,12 @@ export async function getManifest(deps: DataPlaneDeps, call: Call, name: string,
   const reference = parseReference(ref);
   const repository = await deps.repositories.get(name);
   const manifest = await deps.manifests.get(repository, reference, call.request.headers.accept);
+  if (manifest.storageClass === 'ARCHIVE') {
+    // As ECR answers a pull of an archived image: not found, saying why.
+    throw new RegistryError('IMAGE_ARCHIVED', `manifest ${ref} in repository ${name} is archived; restore it with UpdateImageStorageClass before pulling it`, {
+      detail: { reference: ref, storageClass: 'ARCHIVE' },
+    });
+  }
   call.reply
     .header('content-type', manifest.mediaType)
     .header('content-length', manifest.size)

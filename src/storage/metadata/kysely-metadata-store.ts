@@ -2,8 +2,10 @@ import type { StoreDialect } from './dialect.js';
 import type { MetadataStore, MetadataTx } from './metadata-store.js';
 import { blobRecords } from './records/blobs.js';
 import { creationTemplateRecords } from './records/creation-templates.js';
+import { eventRecords } from './records/events.js';
 import { jobRecords } from './records/jobs.js';
 import { iamRecords } from './records/iam.js';
+import { lifecycleRecords } from './records/lifecycle.js';
 import { manifestRecords } from './records/manifests.js';
 import { registryRecords } from './records/registry-documents.js';
 import { repositoryRecords } from './records/repositories.js';
@@ -52,5 +54,7 @@ function transaction(db: Db, dialect: StoreDialect): MetadataTx {
     templates: creationTemplateRecords(db),
     iam: iamRecords(db, dialect),
     jobs: jobRecords(db, dialect),
+    lifecycle: lifecycleRecords(db),
+    events: eventRecords(db),
   };
 }

@@ -23,6 +23,8 @@ export interface MetadataTx {
   readonly templates: CreationTemplateRecords;
   readonly iam: IamRecords;
   readonly jobs: JobRecords;
+  readonly lifecycle: LifecycleRecords;
+  readonly events: EventRecords;
 }
 
 export type ImageTagMutability = 'MUTABLE' | 'IMMUTABLE' | 'IMMUTABLE_WITH_EXCLUSION' | 'MUTABLE_WITH_EXCLUSION';
@@ -163,6 +165,11 @@ export interface ImageSummary {
   readonly subject?: Digest | undefined;
   /** Tags in lexical order. */
   readonly tags: readonly string[];
+  /** ECR's storage class: ARCHIVE images are kept but not pullable until restored. */
+  readonly storageClass: ImageStorageClass;
+  readonly lastArchivedAt?: Date | undefined;
+  /** When the image was last restored from ARCHIVE (lifecycle ages a restored image from here). */
+  readonly lastActivatedAt?: Date | undefined;
 }
 
 export interface StoredManifest {
@@ -175,6 +182,7 @@ export interface StoredManifest {
   readonly subject?: Digest | undefined;
   readonly annotations?: Readonly<Record<string, string>> | undefined;
   readonly pushedAt: Date;
+  readonly storageClass: ImageStorageClass;
 }
 
 export interface ManifestRecords {
@@ -411,4 +419,65 @@ export interface JobRecords {
   get(id: string): Promise<Job | undefined>;
   /** Deletes completed and failed jobs last updated before `cutoff`; returns how many. */
   purgeFinished(cutoff: Date): Promise<number>;
+}
+
+export type ImageStorageClass = 'STANDARD' | 'ARCHIVE';
+
+export interface StoredLifecyclePolicy {
+  readonly repositoryId: number;
+  readonly text: string;
+  readonly lastEvaluatedAt?: Date | undefined;
+}
+
+export type LifecyclePreviewStatus = 'IN_PROGRESS' | 'COMPLETE' | 'FAILED';
+
+/** The current lifecycle preview of a repository (one per repository; a new one replaces it). */
+export interface StoredLifecyclePreview {
+  readonly repositoryId: number;
+  readonly policyText: string;
+  readonly status: LifecyclePreviewStatus;
+  /** JSON-serialisable results, set when the preview completes. */
+  readonly results?: unknown;
+  readonly createdAt: Date;
+}
+
+/** Lifecycle policies, previews, and the images' storage class. */
+export interface LifecycleRecords {
+  getPolicy(repositoryId: number): Promise<StoredLifecyclePolicy | undefined>;
+  /** Sets the policy text (keeping `lastEvaluatedAt`). */
+  putPolicy(repositoryId: number, text: string, now: Date): Promise<void>;
+  deletePolicy(repositoryId: number): Promise<boolean>;
+  markEvaluated(repositoryId: number, at: Date): Promise<void>;
+  /** Names of the repositories that have a policy, in name order. */
+  listPolicyRepositories(): Promise<string[]>;
+  getPreview(repositoryId: number): Promise<StoredLifecyclePreview | undefined>;
+  /** Stores the repository's preview, replacing the previous one. */
+  putPreview(preview: StoredLifecyclePreview): Promise<void>;
+  /** `[index, child]` digest pairs: which manifests of the repository each index lists. */
+  listIndexChildren(repositoryId: number): Promise<Array<readonly [Digest, Digest]>>;
+  /**
+   * Moves the image to `storageClass`, stamping `last_archived_at` (to ARCHIVE) or
+   * `last_activated_at` (to STANDARD); returns false when the image is missing or already there.
+   */
+  setStorageClass(repositoryId: number, digest: Digest, storageClass: ImageStorageClass, now: Date): Promise<boolean>;
+}
+
+export interface AuditEvent {
+  readonly id: number;
+  readonly at: Date;
+  /** `image.deleted`, `image.archived`, `image.restored`, `lifecycle.evaluated`, … */
+  readonly type: string;
+  /** The caller's ARN, or `lifecycle` for the lifecycle engine. */
+  readonly actor: string;
+  readonly repository?: string | undefined;
+  readonly detail: unknown;
+}
+
+export type NewAuditEvent = Omit<AuditEvent, 'id'>;
+
+/** The audit trail: appended in the transaction of the change it records. */
+export interface EventRecords {
+  append(event: NewAuditEvent): Promise<void>;
+  /** Events in id (append) order, strictly after `after`, optionally of one repository, at most `limit`. */
+  list(query: { readonly after?: number | undefined; readonly repository?: string | undefined; readonly limit: number }): Promise<AuditEvent[]>;
 }

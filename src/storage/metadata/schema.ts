@@ -24,6 +24,9 @@ export interface Database {
   iam_attached_policies: IamAttachedPoliciesTable;
   iam_sessions: IamSessionsTable;
   jobs: JobsTable;
+  lifecycle_policies: LifecyclePoliciesTable;
+  lifecycle_previews: LifecyclePreviewsTable;
+  events: EventsTable;
 }
 
 /** The tables, in a transaction or not: what every record group is written against. */
@@ -73,6 +76,9 @@ export interface ManifestsTable {
   /** ECR's imageSizeInBytes: the sum of the layer sizes. */
   image_size: number;
   last_pulled_at: number | null;
+  storage_class: Generated<'STANDARD' | 'ARCHIVE'>;
+  last_archived_at: number | null;
+  last_activated_at: number | null;
 }
 
 export interface ManifestReferencesTable {
@@ -201,4 +207,31 @@ export interface JobsTable {
   last_error: string | null;
   created_at: number;
   updated_at: number;
+}
+
+/** A repository's lifecycle policy (JSON text) and when it was last applied. */
+export interface LifecyclePoliciesTable {
+  repository_id: number;
+  policy_text: string;
+  last_evaluated_at: number | null;
+  updated_at: number;
+}
+
+/** The current lifecycle preview of a repository; `results` is JSON (null while it runs). */
+export interface LifecyclePreviewsTable {
+  repository_id: number;
+  policy_text: string;
+  status: 'IN_PROGRESS' | 'COMPLETE' | 'FAILED';
+  results: string | null;
+  created_at: number;
+}
+
+/** The audit trail; `detail` is JSON. */
+export interface EventsTable {
+  id: Generated<number>;
+  at: number;
+  type: string;
+  actor: string;
+  repository: string | null;
+  detail: string;
 }

@@ -16,7 +16,7 @@ import {
   wireImageId,
   type ImageFailure,
 } from '../image-ids.js';
-import { imageDetails, imagesFrom, isActive, ImageStatusFilterSchema, matchesTagStatus, TagStatusSchema } from '../image-listing.js';
+import { imageDetails, imagesFrom, isActive, ImageStatusFilterSchema, matchesImageStatus, matchesTagStatus, TagStatusSchema } from '../image-listing.js';
 import { decodeListingCursor, encodeNextToken, takePage } from '../pagination.js';
 
 /** ECR's page size when a listing is called without maxResults. */
@@ -62,7 +62,8 @@ export const describeImages = defineAction({
     }
     const after = input.nextToken === undefined ? undefined : (decodeListingCursor('DescribeImages', input.nextToken).after as Digest);
     const tagStatus = input.filter?.tagStatus ?? 'ANY';
-    const source = isActive(input.filter?.imageStatus) ? filtered(imagesFrom(context, repository, after), (i) => matchesTagStatus(i, tagStatus)) : [];
+    const imageStatus = input.filter?.imageStatus;
+    const source = filtered(imagesFrom(context, repository, after), (i) => matchesTagStatus(i, tagStatus) && matchesImageStatus(i, imageStatus));
     const page = await takePage(source, input.maxResults ?? DEFAULT_PAGE_SIZE);
     const last = page.items.at(-1);
     return {
@@ -109,11 +110,11 @@ export const listImages = defineAction({
     const cursor = input.nextToken === undefined ? undefined : decodeListingCursor('ListImages', input.nextToken, ['tag']);
     const tagStatus = input.filter?.tagStatus ?? 'ANY';
     async function* entries(): AsyncGenerator<{ imageDigest: Digest; imageTag?: string }> {
-      if (!isActive(input.filter?.imageStatus)) return;
       // A token that ended inside an image's tags resumes with that image's later tags.
       const resumeIn = cursor?.tag === undefined ? undefined : await context.services.metadata.read((tx) => tx.manifests.getImage(repository.id, cursor.after as Digest));
       const images = imagesFrom(context, repository, cursor?.after as Digest | undefined);
       for await (const image of resumeIn ? prepend(resumeIn, images) : images) {
+        if (!matchesImageStatus(image, input.filter?.imageStatus)) continue;
         const tags = image === resumeIn ? image.tags.filter((t) => t > cursor!.tag!) : image.tags;
         if (tagStatus !== 'UNTAGGED') for (const imageTag of tags) yield { imageDigest: image.digest, imageTag };
         if (tagStatus !== 'TAGGED' && image.tags.length === 0) yield { imageDigest: image.digest };
@@ -205,7 +206,7 @@ export const batchDeleteImage = defineAction({
       const { requested, digest, tag } = lookup.found;
       const reference: Reference = tag === undefined ? { kind: 'digest', digest } : { kind: 'tag', tag };
       try {
-        const deleted = await context.services.manifests.deleteImage(repository, reference, digest);
+        const deleted = await context.services.manifests.deleteImage(repository, reference, digest, context.principal.arn);
         const tags = deleted.tags.length > 0 ? deleted.tags : [undefined];
         for (const imageTag of tags) imageIds.push(imageTag === undefined ? { imageDigest: deleted.digest } : { imageDigest: deleted.digest, imageTag });
       } catch (err) {

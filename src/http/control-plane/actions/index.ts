@@ -5,6 +5,7 @@ import { POLICY_ACTIONS } from './policies.js';
 import { REPOSITORY_ACTIONS } from './repositories.js';
 import { TAGGING_ACTIONS } from './tagging.js';
 import { batchDeleteImage, batchGetImage, describeImages, listImageReferrers, listImages, putImage } from './images.js';
+import { LIFECYCLE_ACTIONS } from './lifecycle.js';
 import { batchCheckLayerAvailability, completeLayerUpload, getDownloadUrlForLayer, initiateLayerUpload, uploadLayerPart } from './layers.js';
 
 /** Every ECR action Wharf implements; an action not listed answers UnknownOperationException. */
@@ -21,6 +22,7 @@ export const ECR_ACTIONS: readonly EcrAction[] = [
   uploadLayerPart,
   completeLayerUpload,
   getDownloadUrlForLayer,
+  ...LIFECYCLE_ACTIONS,
   ...REPOSITORY_ACTIONS,
   ...POLICY_ACTIONS,
   ...TAGGING_ACTIONS,

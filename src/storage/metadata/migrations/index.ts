@@ -4,6 +4,7 @@ import type { Database } from '../schema.js';
 import { initial } from './0001-initial.js';
 import { ecrAndIam } from './0002-ecr-and-iam.js';
 import { jobs } from './0003-jobs.js';
+import { lifecycle } from './0004-lifecycle.js';
 
 /** Every migration by name; names sort in the order they apply. Listed here, not globbed, so dist/ works. */
 function migrations(dialect: StoreDialect): Record<string, Migration> {
@@ -11,6 +12,7 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0001-initial': initial(dialect),
     '0002-ecr-and-iam': ecrAndIam(dialect),
     '0003-jobs': jobs(),
+    '0004-lifecycle': lifecycle(dialect),
   };
 }
 

@@ -6,7 +6,7 @@ import { inChunks } from './in-chunks.js';
 import { isReferenced } from './references.js';
 
 /** The columns an ImageSummary needs: everything but the manifest bytes. */
-const IMAGE_COLUMNS = ['digest', 'media_type', 'artifact_type', 'size', 'image_size', 'pushed_at', 'last_pulled_at', 'subject'] as const;
+const IMAGE_COLUMNS = ['digest', 'media_type', 'artifact_type', 'size', 'image_size', 'pushed_at', 'last_pulled_at', 'subject', 'storage_class', 'last_archived_at', 'last_activated_at'] as const;
 type ImageRow = Pick<Selectable<ManifestsTable>, (typeof IMAGE_COLUMNS)[number]>;
 
 export function manifestRecords(db: Db): ManifestRecords {
@@ -152,6 +152,9 @@ async function withTags(db: Db, repositoryId: number, rows: readonly ImageRow[])
     lastPulledAt: row.last_pulled_at === null ? undefined : new Date(row.last_pulled_at),
     subject: row.subject ?? undefined,
     tags: byDigest.get(row.digest) ?? [],
+    storageClass: row.storage_class,
+    lastArchivedAt: row.last_archived_at === null ? undefined : new Date(row.last_archived_at),
+    lastActivatedAt: row.last_activated_at === null ? undefined : new Date(row.last_activated_at),
   }));
 }
 
@@ -170,6 +173,7 @@ function toStoredManifest(row: Selectable<ManifestsTable>): StoredManifest {
     subject: row.subject ?? undefined,
     annotations: parseAnnotations(row.annotations),
     pushedAt: new Date(row.pushed_at),
+    storageClass: row.storage_class,
   };
 }
 
