@@ -153,13 +153,13 @@ export function evaluateLifecycle(policy: LifecyclePolicy, images: readonly Life
   const nowMs = time(now, 'now', '(evaluation)');
   if (nowMs === undefined) throw new TypeError('evaluateLifecycle: now is required');
   const n = images.length;
-  const digests: string[] = new Array<string>(n);
+  const digests: string[] = []; // filled by push: `new Array(n)` of this size is a slow dictionary array
   const indexOf = new Map<string, number>();
   for (let i = 0; i < n; i++) {
     const digest = (images[i] as LifecycleImage).digest;
-    if (indexOf.has(digest)) throw new TypeError(`evaluateLifecycle: duplicate image digest ${digest}`);
     indexOf.set(digest, i);
-    digests[i] = digest;
+    if (indexOf.size !== i + 1) throw new TypeError(`evaluateLifecycle: duplicate image digest ${digest}`);
+    digests.push(digest);
   }
 
   // Per-image times, read once.
@@ -168,6 +168,8 @@ export function evaluateLifecycle(policy: LifecyclePolicy, images: readonly Life
   const archived = new Float64Array(n); // lastArchivedAt, NaN when unknown
   const lastPull = new Float64Array(n); // lastPulledAt, NaN when never pulled
   const isArchive = new Uint8Array(n);
+  const tagged = new Uint8Array(n);
+  const tagsOf: Array<readonly string[]> = [];
   for (let i = 0; i < n; i++) {
     const img = images[i] as LifecycleImage;
     const pushed = time(img.pushedAt, 'pushedAt', img.digest);
@@ -180,6 +182,8 @@ export function evaluateLifecycle(policy: LifecyclePolicy, images: readonly Life
     pulled[i] = pulledAt !== undefined && pulledAt > a ? pulledAt : a;
     archived[i] = time(img.lastArchivedAt, 'lastArchivedAt', img.digest) ?? Number.NaN;
     isArchive[i] = img.storageClass === 'ARCHIVE' ? 1 : 0;
+    tagsOf.push(img.tags);
+    tagged[i] = img.tags.length > 0 ? 1 : 0;
   }
 
   // Youngest first; equal ages by digest. Every per-rule list is a subsequence of this order.
@@ -187,23 +191,15 @@ export function evaluateLifecycle(policy: LifecyclePolicy, images: readonly Life
     (a, b) => (age[b] as number) - (age[a] as number) || compareDigest(digests[a] as string, digests[b] as string),
   );
   // Per storage class (0 standard, 1 archive): all, untagged and tagged images, in that order.
-  // The tagged images' tag lists ride along, so rule scans read memory in order.
-  const buckets = [0, 1].map(() => ({
-    all: [] as number[],
-    untagged: [] as number[],
-    tagged: [] as number[],
-    taggedTags: [] as Array<readonly string[]>,
-  }));
+  const buckets = [0, 1].map(() => ({ all: [] as number[], untagged: [] as number[], tagged: [] as number[] }));
   for (const i of youngestFirst) {
     const bucket = buckets[isArchive[i] as number] as (typeof buckets)[number];
     bucket.all.push(i);
-    const tags = (images[i] as LifecycleImage).tags;
-    if (tags.length === 0) bucket.untagged.push(i);
-    else {
-      bucket.tagged.push(i);
-      bucket.taggedTags.push(tags);
-    }
+    (tagged[i] === 0 ? bucket.untagged : bucket.tagged).push(i);
   }
+  // Tag filters are evaluated in input order (memory order, cache-friendly) into `hit`; the ranked
+  // scan then reads only `hit`.
+  const hit = new Uint8Array(n);
 
   const rules = [...policy.rules].sort((a, b) => a.rulePriority - b.rulePriority);
   const claimed = new Uint8Array(n);
@@ -215,8 +211,14 @@ export function evaluateLifecycle(policy: LifecyclePolicy, images: readonly Life
     const { tagStatus, tagFilter, countType, countNumber, wharfProtectPulledWithinDays } = rule.selection;
     const bucket = buckets[rule.selection.storageClass === 'archive' ? 1 : 0] as (typeof buckets)[number];
     const scan = tagStatus === 'any' ? bucket.all : tagStatus === 'untagged' ? bucket.untagged : bucket.tagged;
-    const scanTags = bucket.taggedTags; // aligned with bucket.tagged, read only by tagged rules
-    const tagsMatch = tagStatus === 'tagged' && tagFilter !== undefined ? compileTagFilter(tagFilter) : undefined;
+    const filtered = tagStatus === 'tagged';
+    if (filtered) {
+      const tagsMatch = tagFilter === undefined ? () => false : compileTagFilter(tagFilter);
+      const archive = rule.selection.storageClass === 'archive' ? 1 : 0;
+      for (let i = 0; i < n; i++) {
+        hit[i] = tagged[i] === 1 && isArchive[i] === archive && tagsMatch(tagsOf[i] as readonly string[]) ? 1 : 0;
+      }
+    }
     const cutoff = nowMs - countNumber * DAY_MS;
     const protectFrom = wharfProtectPulledWithinDays === undefined ? Number.POSITIVE_INFINITY : nowMs - wharfProtectPulledWithinDays * DAY_MS;
     const when = countType === 'sinceImagePushed' ? age : countType === 'sinceImagePulled' ? pulled : archived;
@@ -225,7 +227,7 @@ export function evaluateLifecycle(policy: LifecyclePolicy, images: readonly Life
     let rank = 0;
     for (let k = 0; k < scan.length; k++) {
       const i = scan[k] as number;
-      if (tagsMatch !== undefined && !tagsMatch(scanTags[k] as readonly string[])) continue;
+      if (filtered && hit[i] === 0) continue;
       rank++; // identified: counts for ranking even when a higher-priority rule claims it
       if (claimed[i] === 1) continue;
       claimed[i] = 1;
