@@ -16,6 +16,8 @@ import type { Authorizer } from './policy/authorizer.js';
 import { BlobService } from './services/blob-service.js';
 import { IamService } from './services/iam-service.js';
 import { ManifestService } from './services/manifest-service.js';
+import { enqueueScansOnPush, ScanService } from './scanner/scan-service.js';
+import { registerSbomRoute } from './http/sbom-route.js';
 import { PullRecorder } from './services/pull-recorder.js';
 import { RepositoryService } from './services/repository-service.js';
 import { UploadService } from './services/upload-service.js';
@@ -68,7 +70,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const repositories = new RepositoryService({ ...stores, config });
   const blobs = new BlobService(stores);
   const uploads = new UploadService({ ...stores, maxBlobBytes: config.limits.maxBlobBytes });
-  const manifests = new ManifestService(stores);
+  const manifests = new ManifestService({ ...stores, onStored: enqueueScansOnPush });
   const iam = new IamService({ metadata: deps.metadata, clock: deps.clock, registryKey: deps.registryKey, accountId: config.accountId });
   const pulls = new PullRecorder({ ...stores, onError: (err) => app.log.warn({ err }, 'recording pull times failed; will retry') });
   // Runs before the caller closes the stores (main.ts closes the app first).
@@ -101,6 +103,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     limiter,
     failedAuthLimiter,
   });
+
+  registerSbomRoute(app, { metadata: deps.metadata, scanner: new ScanService(stores), clock: deps.clock, authenticator, authorizer: deps.authorizer });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ message: `no route for ${request.method} ${request.url.split('?')[0]}` }));

@@ -4,6 +4,8 @@ import { parseArgs } from 'node:util';
 import { buildApp } from './app.js';
 import { resolveRootCredentials } from './auth/root-credentials.js';
 import { IAM_USAGE, runIamCommand } from './cli/iam.js';
+import { LIFECYCLE_USAGE, lifecycleArgs, runLifecycleCommand } from './cli/lifecycle.js';
+import { runSbomCommand, SBOM_USAGE } from './cli/sbom.js';
 import { runVulndbCommand, VULNDB_USAGE } from './cli/vulndb.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import { ConfigSchema, type Config } from './config/schema.js';
@@ -12,6 +14,10 @@ import { loadRegistryKey } from './crypto/registry-key.js';
 import { IamAuthorizer } from './policy/iam-authorizer.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { GcService } from './services/gc-service.js';
+import { LifecycleService } from './services/lifecycle-service.js';
+import { ManifestService } from './services/manifest-service.js';
+import { RESCAN_QUEUE } from './scanner/advisories/import.js';
+import { SCAN_QUEUE, ScanService, type ScanJob } from './scanner/scan-service.js';
 import { FsBlobStore } from './storage/blob/fs-blob-store.js';
 import { migrateMetadataStore, openMetadataStore, type MetadataStoreConfig } from './storage/metadata/open.js';
 
@@ -22,6 +28,8 @@ commands:
   migrate   apply database migrations and exit
   gc        run garbage collection once and exit
   iam       manage IAM users, access keys, roles and policies in the database (wharf iam help)
+  lifecycle apply lifecycle policies now (lifecycle run [--repository NAME] [--dry-run]), one JSON line per image
+  sbom      print an image's SBOM (sbom REPOSITORY@DIGEST|REPOSITORY:TAG [--format cyclonedx|spdx])
   vulndb    import OSV advisories (vulndb import PATH…) or show the database version (vulndb status)
   config    print the configuration schema (config schema) or the effective config (config show)
 
@@ -62,6 +70,20 @@ export async function main(argv: string[]): Promise<void> {
       case 'iam': {
         const { config, positionals } = await commandLine(rest, IAM_USAGE);
         process.exitCode = await runIamCommand(positionals, { config, openMetadata: () => openMetadata(config) });
+        return;
+      }
+      case 'sbom': {
+        const formatAt = rest.indexOf('--format');
+        const format = formatAt < 0 ? undefined : rest[formatAt + 1];
+        const others = formatAt < 0 ? rest : [...rest.slice(0, formatAt), ...rest.slice(formatAt + 2)];
+        const { config, positionals } = await commandLine(others, SBOM_USAGE);
+        process.exitCode = await runSbomCommand(positionals, format, { clock: systemClock, openStores: () => openStores(config) });
+        return;
+      }
+      case 'lifecycle': {
+        const { repository, dryRun, rest: shared } = lifecycleArgs(rest);
+        const { config, positionals } = await commandLine(shared, LIFECYCLE_USAGE);
+        process.exitCode = await runLifecycleCommand(positionals, { repository, dryRun }, { clock: systemClock, openMetadata: () => openMetadata(config) });
         return;
       }
       case 'vulndb': {
@@ -162,6 +184,8 @@ async function serve(config: Config): Promise<void> {
   if (root.file) app.log.info({ file: root.file, accessKeyId: root.accessKeyId }, 'root credentials are in this file (readable only by its owner)');
 
   const gc = gcService(config, stores);
+  const lifecycle = new LifecycleService({ metadata: stores.metadata, clock: systemClock, manifests: new ManifestService({ metadata: stores.metadata, clock: systemClock }) });
+  const scanner = new ScanService({ ...stores, clock: systemClock });
   const jobs = new JobRunner({
     metadata: stores.metadata,
     clock: systemClock,
@@ -175,8 +199,23 @@ async function serve(config: Config): Promise<void> {
           app.log.info({ gc: report, purgedJobs }, 'garbage collection finished');
         },
       },
+      {
+        queue: 'lifecycle',
+        run: async () => {
+          const applied = await lifecycle.applyAll();
+          app.log.info({ expired: applied.filter((d) => d.action === 'EXPIRE' && d.outcome === 'done').length, archived: applied.filter((d) => d.action === 'TRANSITION' && d.outcome === 'done').length }, 'lifecycle policies applied');
+        },
+      },
+      { queue: SCAN_QUEUE, run: (payload) => scanner.scan(payload as ScanJob) },
+      {
+        queue: RESCAN_QUEUE,
+        run: async () => app.log.info({ rescan: await scanner.rescan() }, 'continuous scan re-matched stored SBOMs'),
+      },
     ],
-    schedules: [{ queue: 'gc', everyMs: config.gc.intervalSeconds * 1000 }],
+    schedules: [
+      { queue: 'gc', everyMs: config.gc.intervalSeconds * 1000 },
+      { queue: 'lifecycle', everyMs: config.lifecycle.intervalSeconds * 1000 },
+    ],
   });
 
   const { host, port } = parseListen(config.listen);

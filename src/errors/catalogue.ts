@@ -94,6 +94,10 @@ const entries = {
   LIFECYCLE_PREVIEW_IN_PROGRESS: { message: 'a lifecycle policy preview is already in progress', oci: { code: 'DENIED', status: 409 }, ecr: 'LifecyclePolicyPreviewInProgressException' },
   IMAGE_ARCHIVED: { message: 'the image is archived', oci: { code: 'MANIFEST_UNKNOWN', status: 404 }, ecr: 'ImageArchivedException' },
 
+  // Vulnerability scanning.
+  SCAN_NOT_FOUND: { message: 'image scan does not exist', oci: { code: 'MANIFEST_UNKNOWN', status: 404 }, ecr: 'ScanNotFoundException' },
+  UNSUPPORTED_IMAGE_TYPE: { message: 'the image type is not supported', oci: { code: 'UNSUPPORTED', status: 400 }, ecr: 'UnsupportedImageTypeException' },
+
   // IAM and STS (Query API) failures.
   IAM_NO_SUCH_ENTITY: { message: 'the entity does not exist', oci: { code: 'UNSUPPORTED', status: 404 }, ecr: 'InvalidParameterException', iam: { code: 'NoSuchEntity', status: 404 } },
   IAM_ENTITY_EXISTS: { message: 'the entity already exists', oci: { code: 'DENIED', status: 409 }, ecr: 'InvalidParameterException', iam: { code: 'EntityAlreadyExists', status: 409 } },

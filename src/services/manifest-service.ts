@@ -14,7 +14,14 @@ export interface PushedManifest {
 
 /** Manifests, tags and referrers of a repository. */
 export class ManifestService {
-  constructor(private readonly options: { metadata: MetadataStore; clock: Clock }) {}
+  constructor(
+    private readonly options: {
+      metadata: MetadataStore;
+      clock: Clock;
+      /** Runs in the push's transaction when a manifest is newly stored (scan on push enqueues here). */
+      onStored?: (tx: MetadataTx, repository: Repository, manifest: ParsedManifest, now: Date) => Promise<void>;
+    },
+  ) {}
 
   /**
    * Validates and stores a manifest, moving the tag when the reference is one. Referenced blobs
@@ -32,7 +39,7 @@ export class ManifestService {
     await this.options.metadata.write(async (tx) => {
       const now = this.options.clock.now();
       await checkReferences(tx, repository, manifest, now);
-      await tx.manifests.put(repository.id, manifest, now);
+      if (await tx.manifests.put(repository.id, manifest, now)) await this.options.onStored?.(tx, repository, manifest, now);
       if (reference.kind === 'tag') await moveTag(tx, repository, reference.tag, manifest.digest, now);
     });
     return { digest: manifest.digest, subject: manifest.subject };

@@ -37,7 +37,7 @@ export function describeScanningRecords(name: string, database: () => Promise<Me
         await tx.manifests.put(r.id, { digest, mediaType: 'application/vnd.oci.image.manifest.v1+json', content, references: [], imageSize: 0 }, T0);
         return r;
       });
-      return { repositoryId: repo.id, digest };
+      return { repositoryId: repo.id, repositoryName: repository, digest };
     };
 
     it('puts advisories idempotently by modified, and finds them by package', async () => {

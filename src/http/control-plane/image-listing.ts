@@ -5,6 +5,9 @@ import { MANIFEST_KINDS } from '../../domain/media-types.js';
 import type { ImageSummary, MetadataTx, Repository, StoredManifest } from '../../storage/metadata/metadata-store.js';
 import { epochSeconds, type ActionContext } from './action.js';
 import { registryIdOf } from './ecr-inputs.js';
+import { findingsSummaryWire, imageScanStatusWire } from './scan-wire.js';
+import { registryScanningConfiguration } from '../../scanner/scan-service.js';
+import { repositoryScanning } from '../../scanner/scanning-config.js';
 
 export const TagStatusSchema = Type.Union([Type.Literal('TAGGED'), Type.Literal('UNTAGGED'), Type.Literal('ANY')]);
 export type TagStatus = Static<typeof TagStatusSchema>;
@@ -47,6 +50,7 @@ export async function* imagesFrom(context: ActionContext, repository: Repository
 export async function imageDetails(context: ActionContext, repository: Repository, images: readonly ImageSummary[]): Promise<unknown[]> {
   const indexes = images.filter((i) => MANIFEST_KINDS[i.mediaType] === 'index');
   const indexSizes = indexes.length === 0 ? new Map<Digest, number>() : await context.services.metadata.read((tx) => largestChildSizes(tx, repository, indexes));
+  const scans = await context.services.metadata.read((tx) => imageScanFields(tx, repository, images));
   return images.map((image) => ({
     registryId: registryIdOf(context),
     repositoryName: repository.name,
@@ -58,6 +62,7 @@ export async function imageDetails(context: ActionContext, repository: Repositor
     imageManifestMediaType: image.mediaType,
     ...(image.artifactType === undefined ? {} : { artifactMediaType: image.artifactType }),
     ...(image.subject === undefined ? {} : { subjectManifestDigest: image.subject }),
+    ...scans.get(image.digest),
     imageStatus: imageStatusOf(image),
     ...(image.lastArchivedAt ? { lastArchivedAt: epochSeconds(image.lastArchivedAt) } : {}),
     ...(image.lastActivatedAt ? { lastActivatedAt: epochSeconds(image.lastActivatedAt) } : {}),
@@ -83,4 +88,17 @@ function childrenOf(stored: StoredManifest | undefined): readonly Digest[] {
   } catch {
     return []; // stored manifests were validated on push; nothing to add if one no longer parses
   }
+}
+
+/** DescribeImages' imageScanStatus and imageScanFindingsSummary, for the images that have a scan. */
+async function imageScanFields(tx: MetadataTx, repository: Repository, images: readonly ImageSummary[]): Promise<Map<Digest, Record<string, unknown>>> {
+  const scans = await tx.scans.summaries(repository.id, images.map((i) => i.digest));
+  if (scans.size === 0) return new Map();
+  const continuous = repositoryScanning(await registryScanningConfiguration(tx), repository.name, repository.settings.scanOnPush).scanFrequency === 'CONTINUOUS_SCAN';
+  const fields = new Map<Digest, Record<string, unknown>>();
+  for (const [digest, scan] of scans) {
+    const summary = findingsSummaryWire(scan);
+    fields.set(digest, { imageScanStatus: imageScanStatusWire(scan, continuous), ...(summary ? { imageScanFindingsSummary: summary } : {}) });
+  }
+  return fields;
 }

@@ -1,5 +1,6 @@
 import type { StoreDialect } from './dialect.js';
 import type { MetadataStore, MetadataTx } from './metadata-store.js';
+import { advisoryRecords } from './records/advisories.js';
 import { blobRecords } from './records/blobs.js';
 import { creationTemplateRecords } from './records/creation-templates.js';
 import { eventRecords } from './records/events.js';
@@ -10,6 +11,7 @@ import { manifestRecords } from './records/manifests.js';
 import { registryRecords } from './records/registry-documents.js';
 import { repositoryRecords } from './records/repositories.js';
 import { resourceTagRecords } from './records/resource-tags.js';
+import { scanRecords } from './records/scans.js';
 import { tagRecords } from './records/tags.js';
 import { uploadRecords } from './records/uploads.js';
 import type { Db } from './schema.js';
@@ -56,5 +58,7 @@ function transaction(db: Db, dialect: StoreDialect): MetadataTx {
     jobs: jobRecords(db, dialect),
     lifecycle: lifecycleRecords(db),
     events: eventRecords(db),
+    advisories: advisoryRecords(db),
+    scans: scanRecords(db),
   };
 }

@@ -25,6 +25,8 @@ export interface MetadataTx {
   readonly jobs: JobRecords;
   readonly lifecycle: LifecycleRecords;
   readonly events: EventRecords;
+  readonly advisories: AdvisoryRecords;
+  readonly scans: ScanRecords;
 }
 
 export type ImageTagMutability = 'MUTABLE' | 'IMMUTABLE' | 'IMMUTABLE_WITH_EXCLUSION' | 'MUTABLE_WITH_EXCLUSION';
@@ -480,4 +482,117 @@ export interface EventRecords {
   append(event: NewAuditEvent): Promise<void>;
   /** Events in id (append) order, strictly after `after`, optionally of one repository, at most `limit`. */
   list(query: { readonly after?: number | undefined; readonly repository?: string | undefined; readonly limit: number }): Promise<AuditEvent[]>;
+}
+
+/** An (ecosystem, package) an advisory names; the name normalised as scanner/advisory-keys.ts does. */
+export interface AdvisoryPackageKey {
+  readonly ecosystem: string;
+  readonly name: string;
+}
+
+export interface NewAdvisory {
+  readonly id: string;
+  /** OSV `modified`: importing an advisory with the stored value changes nothing. */
+  readonly modified: string;
+  /** The OSV JSON. */
+  readonly document: string;
+  readonly packages: readonly AdvisoryPackageKey[];
+}
+
+export interface StoredAdvisory {
+  readonly id: string;
+  readonly modified: string;
+  readonly document: string;
+}
+
+/** A version of the vulnerability database: one per import that changed something. */
+export interface VulnDbVersion {
+  readonly version: number;
+  readonly importedAt: Date;
+  readonly added: number;
+  readonly updated: number;
+}
+
+/** OSV advisories and the vulnerability database's version. */
+export interface AdvisoryRecords {
+  /** Inserts the advisory or replaces it when `modified` differs; says which happened. */
+  put(advisory: NewAdvisory, now: Date): Promise<'added' | 'updated' | 'unchanged'>;
+  get(id: string): Promise<StoredAdvisory | undefined>;
+  /** The advisories naming any of the packages, each once, in id order. */
+  forPackages(keys: readonly AdvisoryPackageKey[]): Promise<StoredAdvisory[]>;
+  count(): Promise<number>;
+  currentVersion(): Promise<VulnDbVersion | undefined>;
+  /** Records an import that changed something as the next version. */
+  recordVersion(counts: { readonly added: number; readonly updated: number }, now: Date): Promise<VulnDbVersion>;
+}
+
+/** ECR's image scan statuses. */
+export type ImageScanStatus =
+  | 'IN_PROGRESS'
+  | 'COMPLETE'
+  | 'FAILED'
+  | 'UNSUPPORTED_IMAGE'
+  | 'ACTIVE'
+  | 'PENDING'
+  | 'SCAN_ELIGIBILITY_EXPIRED'
+  | 'FINDINGS_UNAVAILABLE'
+  | 'LIMIT_EXCEEDED';
+
+export type ScanType = 'BASIC' | 'ENHANCED';
+
+export interface ImageScan {
+  readonly repositoryId: number;
+  readonly digest: Digest;
+  readonly status: ImageScanStatus;
+  readonly description?: string | undefined;
+  /** The mode of the last completed scan. */
+  readonly scanType?: ScanType | undefined;
+  /** The findings JSON of the last completed scan (absent from `summaries`). */
+  readonly findings?: string | undefined;
+  readonly severityCounts?: Readonly<Record<string, number>> | undefined;
+  readonly vulnDbVersion?: number | undefined;
+  /** When the vulnerability database the findings came from was imported. */
+  readonly sourceUpdatedAt?: Date | undefined;
+  readonly completedAt?: Date | undefined;
+  /** The last StartImageScan (ECR allows one per image per 24 hours). */
+  readonly lastManualScanAt?: Date | undefined;
+  /** How many times a re-match changed the findings of a completed scan. */
+  readonly findingsChanges: number;
+  readonly updatedAt: Date;
+}
+
+export interface ScanOutcome {
+  readonly scanType: ScanType;
+  /** Findings JSON, deterministic for the same findings (compared to detect a change). */
+  readonly findings: string;
+  readonly severityCounts: Readonly<Record<string, number>>;
+  readonly vulnDbVersion: number;
+  readonly sourceUpdatedAt?: Date | undefined;
+}
+
+export interface StaleScan {
+  readonly repositoryId: number;
+  readonly repositoryName: string;
+  readonly digest: Digest;
+}
+
+/** SBOMs per image digest and scan state per image of a repository. */
+export interface ScanRecords {
+  /** The SBOM JSON of an image manifest, if it was cataloged. */
+  getSbom(digest: Digest): Promise<string | undefined>;
+  putSbom(digest: Digest, sbom: string, now: Date): Promise<void>;
+  get(repositoryId: number, digest: Digest): Promise<ImageScan | undefined>;
+  /** The scans of the images, without their findings. */
+  summaries(repositoryId: number, digests: readonly Digest[]): Promise<Map<Digest, ImageScan>>;
+  /** Marks a scan IN_PROGRESS (keeping the last findings); `manual` stamps the manual-scan time. */
+  begin(repositoryId: number, digest: Digest, now: Date, options?: { readonly manual?: boolean }): Promise<void>;
+  /**
+   * Stores a completed scan. Returns true when it replaced the findings of an earlier completed
+   * scan with different ones (and counts that in `findingsChanges`).
+   */
+  complete(repositoryId: number, digest: Digest, outcome: ScanOutcome, now: Date): Promise<boolean>;
+  /** Records a scan that could not complete (FAILED, UNSUPPORTED_IMAGE…) with ECR's description. */
+  fail(repositoryId: number, digest: Digest, status: ImageScanStatus, description: string, now: Date): Promise<void>;
+  /** Completed scans matched against a database version below `version`, in key order after `after`. */
+  listStale(version: number, page: { readonly after?: { readonly repositoryId: number; readonly digest: Digest } | undefined; readonly limit: number }): Promise<StaleScan[]>;
 }

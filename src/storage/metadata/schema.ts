@@ -27,6 +27,11 @@ export interface Database {
   lifecycle_policies: LifecyclePoliciesTable;
   lifecycle_previews: LifecyclePreviewsTable;
   events: EventsTable;
+  advisories: AdvisoriesTable;
+  advisory_packages: AdvisoryPackagesTable;
+  vulndb_versions: VulnDbVersionsTable;
+  image_sboms: ImageSbomsTable;
+  image_scans: ImageScansTable;
 }
 
 /** The tables, in a transaction or not: what every record group is written against. */
@@ -234,4 +239,52 @@ export interface EventsTable {
   actor: string;
   repository: string | null;
   detail: string;
+}
+
+/** OSV advisories by id; `document` is the advisory's JSON as imported. */
+export interface AdvisoriesTable {
+  id: string;
+  /** OSV `modified` (RFC 3339), compared on import: the same value means nothing changed. */
+  modified: string;
+  document: string;
+  updated_at: number;
+}
+
+/** The packages an advisory names; `package_name` is normalised per ecosystem (see advisory-keys.ts). */
+export interface AdvisoryPackagesTable {
+  advisory_id: string;
+  ecosystem: string;
+  package_name: string;
+}
+
+/** One row per import that changed something; the highest version is the database's. */
+export interface VulnDbVersionsTable {
+  version: number;
+  imported_at: number;
+  added: number;
+  updated: number;
+}
+
+/** The SBOM (JSON) of an image manifest, by digest. */
+export interface ImageSbomsTable {
+  digest: Digest;
+  sbom: string;
+  created_at: number;
+}
+
+/** The scan state of an image of a repository; `findings` and `severity_counts` are JSON. */
+export interface ImageScansTable {
+  repository_id: number;
+  digest: Digest;
+  status: string;
+  description: string | null;
+  scan_type: string | null;
+  findings: string | null;
+  severity_counts: string | null;
+  vulndb_version: number | null;
+  source_updated_at: number | null;
+  completed_at: number | null;
+  last_manual_scan_at: number | null;
+  findings_changes: Generated<number>;
+  updated_at: number;
 }

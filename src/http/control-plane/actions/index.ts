@@ -1,4 +1,5 @@
 import type { EcrAction } from '../action.js';
+import { SCANNING_ACTIONS } from './scanning.js';
 import { getAuthorizationToken } from './authorization-token.js';
 import { CREATION_TEMPLATE_ACTIONS } from './creation-templates.js';
 import { POLICY_ACTIONS } from './policies.js';
@@ -22,9 +23,10 @@ export const ECR_ACTIONS: readonly EcrAction[] = [
   uploadLayerPart,
   completeLayerUpload,
   getDownloadUrlForLayer,
-  ...LIFECYCLE_ACTIONS,
   ...REPOSITORY_ACTIONS,
   ...POLICY_ACTIONS,
   ...TAGGING_ACTIONS,
   ...CREATION_TEMPLATE_ACTIONS,
+  ...LIFECYCLE_ACTIONS,
+  ...SCANNING_ACTIONS,
 ];

@@ -5,6 +5,7 @@ import { initial } from './0001-initial.js';
 import { ecrAndIam } from './0002-ecr-and-iam.js';
 import { jobs } from './0003-jobs.js';
 import { lifecycle } from './0004-lifecycle.js';
+import { scanning } from './0005-scanning.js';
 
 /** Every migration by name; names sort in the order they apply. Listed here, not globbed, so dist/ works. */
 function migrations(dialect: StoreDialect): Record<string, Migration> {
@@ -13,6 +14,7 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0002-ecr-and-iam': ecrAndIam(dialect),
     '0003-jobs': jobs(),
     '0004-lifecycle': lifecycle(dialect),
+    '0005-scanning': scanning(),
   };
 }
 

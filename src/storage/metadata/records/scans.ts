@@ -91,18 +91,22 @@ export function scanRecords(db: Db): ScanRecords {
     async listStale(version, { after, limit }) {
       let query = db
         .selectFrom('image_scans')
-        .select(['repository_id', 'digest'])
-        .where('completed_at', 'is not', null)
-        .where((eb) => eb.or([eb('vulndb_version', 'is', null), eb('vulndb_version', '<', version)]))
-        .orderBy('repository_id')
-        .orderBy('digest')
+        .innerJoin('repositories', 'repositories.id', 'image_scans.repository_id')
+        .select(['image_scans.repository_id', 'image_scans.digest', 'repositories.name'])
+        .where('image_scans.completed_at', 'is not', null)
+        .where((eb) => eb.or([eb('image_scans.vulndb_version', 'is', null), eb('image_scans.vulndb_version', '<', version)]))
+        .orderBy('image_scans.repository_id')
+        .orderBy('image_scans.digest')
         .limit(limit);
       if (after) {
         query = query.where((eb) =>
-          eb.or([eb('repository_id', '>', after.repositoryId), eb.and([eb('repository_id', '=', after.repositoryId), eb('digest', '>', after.digest)])]),
+          eb.or([
+            eb('image_scans.repository_id', '>', after.repositoryId),
+            eb.and([eb('image_scans.repository_id', '=', after.repositoryId), eb('image_scans.digest', '>', after.digest)]),
+          ]),
         );
       }
-      return (await query.execute()).map((r) => ({ repositoryId: r.repository_id, digest: r.digest }));
+      return (await query.execute()).map((r) => ({ repositoryId: r.repository_id, repositoryName: r.name, digest: r.digest }));
     },
   };
 }

@@ -1,0 +1,205 @@
+import type { Clock } from '../domain/clock.js';
+import type { Digest } from '../domain/digest.js';
+import { MANIFEST_KINDS } from '../domain/media-types.js';
+import type { BlobStore } from '../storage/blob/blob-store.js';
+import type { MetadataStore, MetadataTx, ScanType, StaleScan } from '../storage/metadata/metadata-store.js';
+import type { OsvAdvisory } from './advisories/osv.js';
+import { advisoryPackageKeys, keyString, type PackageKey } from './advisory-keys.js';
+import { DEFAULT_CATALOGERS, type Cataloger } from './catalogers/index.js';
+import { catalogImage, type LayerBlob } from './layers.js';
+import { matchSbom, sbomPackageKeys, severityCounts } from './match.js';
+import type { Sbom } from './sbom.js';
+import { parseScanningConfiguration, repositoryScanning, SCANNING_CONFIGURATION_KEY, type RegistryScanningConfiguration } from './scanning-config.js';
+
+/**
+ * Scans as jobs. `scan` (one per image at a time: singleton key) catalogs an image manifest's
+ * layers once, stores the SBOM, matches it and stores the findings. `rescan` (after a vulndb
+ * import changed something) re-matches the stored SBOMs of images under CONTINUOUS_SCAN against
+ * the new database, without reading layers, and records an event where findings changed.
+ */
+
+export const SCAN_QUEUE = 'scan';
+
+export interface ScanJob {
+  readonly repositoryId: number;
+  readonly digest: Digest;
+}
+
+const IMAGE_CONFIG_TYPES: ReadonlySet<string> = new Set(['application/vnd.oci.image.config.v1+json', 'application/vnd.docker.container.image.v1+json']);
+
+/** Marks the image's scan IN_PROGRESS and enqueues its job, in the caller's transaction. */
+export async function enqueueScan(tx: MetadataTx, job: ScanJob, now: Date, options: { readonly manual?: boolean } = {}): Promise<void> {
+  await tx.scans.begin(job.repositoryId, job.digest, now, options);
+  await tx.jobs.enqueue({ queue: SCAN_QUEUE, payload: job, singletonKey: `scan:${job.repositoryId}:${job.digest}` }, now);
+}
+
+export async function registryScanningConfiguration(tx: MetadataTx): Promise<RegistryScanningConfiguration> {
+  return parseScanningConfiguration(await tx.registry.get(SCANNING_CONFIGURATION_KEY));
+}
+
+/**
+ * The push hook (ManifestService, in the push's transaction): scans the pushed image when the
+ * repository scans on push or continuously; an index has each of its image manifests scanned.
+ */
+export async function enqueueScansOnPush(
+  tx: MetadataTx,
+  repository: { readonly id: number; readonly name: string; readonly settings: { readonly scanOnPush: boolean } },
+  manifest: { readonly digest: Digest; readonly mediaType: string; readonly children: readonly Digest[] },
+  now: Date,
+): Promise<void> {
+  const scanning = repositoryScanning(await registryScanningConfiguration(tx), repository.name, repository.settings.scanOnPush);
+  if (scanning.scanFrequency === 'MANUAL') return;
+  const digests = MANIFEST_KINDS[manifest.mediaType] === 'index' ? manifest.children : [manifest.digest];
+  for (const digest of digests) await enqueueScan(tx, { repositoryId: repository.id, digest }, now);
+}
+
+/** Why an image manifest cannot be scanned (ECR: UNSUPPORTED_IMAGE), or its layers. */
+export function scannableLayers(mediaType: string, content: Buffer): { layers: { digest: string; mediaType: string }[] } | { unsupported: string } {
+  if (MANIFEST_KINDS[mediaType] !== 'image') return { unsupported: 'The operation is not supported for this image type: scan the image manifests an index lists.' };
+  const doc = JSON.parse(content.toString('utf8')) as { config?: { mediaType?: string }; layers?: { digest: string; mediaType: string }[] };
+  if (!IMAGE_CONFIG_TYPES.has(doc.config?.mediaType ?? '')) return { unsupported: `UnsupportedImageError: artifacts of type ${doc.config?.mediaType ?? 'unknown'} are not scanned.` };
+  return { layers: doc.layers ?? [] };
+}
+
+export interface ScanServiceOptions {
+  readonly metadata: MetadataStore;
+  readonly blobs: BlobStore;
+  readonly clock: Clock;
+  readonly catalogers?: readonly Cataloger[];
+}
+
+const RESCAN_PAGE = 200;
+
+export class ScanService {
+  constructor(private readonly options: ScanServiceOptions) {}
+
+  /** The image's SBOM: the stored one, or cataloged from its layers now (and stored). */
+  async sbomFor(repositoryId: number, digest: Digest): Promise<Sbom> {
+    const { metadata, blobs, clock } = this.options;
+    const { stored, manifest } = await metadata.read(async (tx) => ({ stored: await tx.scans.getSbom(digest), manifest: await tx.manifests.get(repositoryId, digest) }));
+    if (stored !== undefined) return JSON.parse(stored) as Sbom;
+    if (!manifest) throw new Error(`manifest ${digest} is gone`);
+    const scannable = scannableLayers(manifest.mediaType, manifest.content);
+    if ('unsupported' in scannable) throw new UnsupportedImage(scannable.unsupported);
+    const layers: LayerBlob[] = scannable.layers.map((l) => ({ digest: l.digest, mediaType: l.mediaType, open: () => blobs.open(l.digest as Digest) }));
+    const sbom = await catalogImage(layers, this.options.catalogers ?? DEFAULT_CATALOGERS, { imageDigest: digest });
+    await metadata.write((tx) => tx.scans.putSbom(digest, JSON.stringify(sbom), clock.now()));
+    return sbom;
+  }
+
+  /** The `scan` job. */
+  async scan(job: ScanJob): Promise<void> {
+    const { metadata, clock } = this.options;
+    const exists = await metadata.read(async (tx) => (await tx.manifests.get(job.repositoryId, job.digest)) !== undefined);
+    if (!exists) return; // deleted since: nothing to report on
+    let sbom: Sbom;
+    try {
+      sbom = await this.sbomFor(job.repositoryId, job.digest);
+    } catch (err) {
+      const unsupported = err instanceof UnsupportedImage;
+      await metadata.write((tx) => tx.scans.fail(job.repositoryId, job.digest, unsupported ? 'UNSUPPORTED_IMAGE' : 'FAILED', (err as Error).message, clock.now()));
+      if (unsupported) return;
+      throw err;
+    }
+    const { scanType, cache } = await metadata.read(async (tx) => ({ scanType: (await registryScanningConfiguration(tx)).scanType, cache: new AdvisoryCache() }));
+    await metadata.write(async (tx) => {
+      const version = await tx.advisories.currentVersion();
+      await cache.prefetch(tx, sbomPackageKeys(sbom, scanType));
+      await this.#complete(tx, { repositoryId: job.repositoryId, digest: job.digest }, sbom, scanType, cache, version);
+    });
+  }
+
+  /**
+   * The `rescan` job: re-matches every completed scan under CONTINUOUS_SCAN that is older than
+   * the database, page by page, until no newer version arrived meanwhile. Returns counts.
+   */
+  async rescan(): Promise<{ rematched: number; changed: number }> {
+    const { metadata } = this.options;
+    let rematched = 0;
+    let changed = 0;
+    for (;;) {
+      const { version, config } = await metadata.read(async (tx) => ({ version: await tx.advisories.currentVersion(), config: await registryScanningConfiguration(tx) }));
+      if (!version) return { rematched, changed };
+      const cache = new AdvisoryCache();
+      let after: StaleScan | undefined;
+      for (;;) {
+        const page: StaleScan[] = await metadata.read((tx) => tx.scans.listStale(version.version, { after, limit: RESCAN_PAGE }));
+        if (page.length === 0) break;
+        after = page[page.length - 1];
+        const due = page.filter((s) => repositoryScanning(config, s.repositoryName, false).scanFrequency === 'CONTINUOUS_SCAN');
+        if (due.length === 0) continue;
+        const sboms = await metadata.read(async (tx) => {
+          const found: { scan: StaleScan; sbom: Sbom }[] = [];
+          for (const scan of due) {
+            const text = await tx.scans.getSbom(scan.digest);
+            if (text !== undefined) found.push({ scan, sbom: JSON.parse(text) as Sbom });
+          }
+          await cache.prefetch(tx, found.flatMap((f) => sbomPackageKeys(f.sbom, config.scanType)));
+          return found;
+        });
+        await metadata.write(async (tx) => {
+          for (const { scan, sbom } of sboms) {
+            rematched++;
+            if (await this.#complete(tx, scan, sbom, config.scanType, cache, version, scan.repositoryName)) changed++;
+          }
+        });
+      }
+      const latest = await metadata.read((tx) => tx.advisories.currentVersion());
+      if (!latest || latest.version <= version.version) return { rematched, changed };
+    }
+  }
+
+  async #complete(
+    tx: MetadataTx,
+    scan: { repositoryId: number; digest: Digest },
+    sbom: Sbom,
+    scanType: ScanType,
+    cache: AdvisoryCache,
+    version: { version: number; importedAt: Date } | undefined,
+    repositoryName?: string,
+  ): Promise<boolean> {
+    const now = this.options.clock.now();
+    const findings = matchSbom(sbom, (key) => cache.lookup(key), scanType);
+    const counts = severityCounts(findings);
+    const changed = await tx.scans.complete(
+      scan.repositoryId,
+      scan.digest,
+      { scanType, findings: JSON.stringify(findings), severityCounts: counts, vulnDbVersion: version?.version ?? 0, sourceUpdatedAt: version?.importedAt },
+      now,
+    );
+    if (changed) {
+      await tx.events.append({
+        at: now,
+        type: 'image.scan.findings-changed',
+        actor: 'scanner',
+        repository: repositoryName,
+        detail: { imageDigest: scan.digest, findingSeverityCounts: counts, findings: findings.length, vulnDbVersion: version?.version ?? 0 },
+      });
+    }
+    return changed;
+  }
+}
+
+export class UnsupportedImage extends Error {
+  override readonly name = 'UnsupportedImage';
+}
+
+/** Advisories by package key, fetched once per key for a scan or a whole rescan. */
+class AdvisoryCache {
+  readonly #byKey = new Map<string, OsvAdvisory[]>();
+
+  async prefetch(tx: MetadataTx, keys: readonly PackageKey[]): Promise<void> {
+    const missing = keys.filter((k) => !this.#byKey.has(keyString(k)));
+    if (missing.length === 0) return;
+    const fetching = new Set(missing.map(keyString));
+    for (const k of fetching) this.#byKey.set(k, []);
+    for (const stored of await tx.advisories.forPackages(missing)) {
+      const advisory = JSON.parse(stored.document) as OsvAdvisory;
+      for (const key of advisoryPackageKeys(advisory)) if (fetching.has(keyString(key))) this.#byKey.get(keyString(key))!.push(advisory);
+    }
+  }
+
+  lookup(key: PackageKey): readonly OsvAdvisory[] {
+    return this.#byKey.get(keyString(key)) ?? [];
+  }
+}
