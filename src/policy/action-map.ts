@@ -15,6 +15,8 @@ export const DATA_PLANE_ACTIONS = {
   listTags: 'ecr:ListImages',
   listReferrers: 'ecr:ListImages',
   listRepositories: 'ecr:DescribeRepositories',
+  /** A push that creates its repository (create-on-push) also needs this. */
+  createRepository: 'ecr:CreateRepository',
 } as const;
 
 export type DataPlaneOperation = keyof typeof DATA_PLANE_ACTIONS;

@@ -8,6 +8,7 @@ import type { ManifestService } from '../../services/manifest-service.js';
 import type { PullRecorder } from '../../services/pull-recorder.js';
 import type { RepositoryService } from '../../services/repository-service.js';
 import type { UploadService } from '../../services/upload-service.js';
+import type { Repository } from '../../storage/metadata/metadata-store.js';
 
 /** What the data-plane handlers need, handed over by buildApp (no globals, no request bag). */
 export interface DataPlaneDeps {
@@ -31,4 +32,9 @@ export interface Call {
 /** Authorises the ECR action behind a data-plane operation on a repository (DENIED otherwise). */
 export function authorizeOperation(deps: DataPlaneDeps, call: Call, operation: DataPlaneOperation, repository?: string): Promise<void> {
   return authorize(deps.authorizer, { principal: call.principal, action: DATA_PLANE_ACTIONS[operation], repository, sourceIp: call.request.ip });
+}
+
+/** The repository a push goes to; creating it on the way needs ecr:CreateRepository too. */
+export function pushTarget(deps: DataPlaneDeps, call: Call, name: string): Promise<Repository> {
+  return deps.repositories.forPush(name, { authorizeCreate: () => authorizeOperation(deps, call, 'createRepository', name) });
 }

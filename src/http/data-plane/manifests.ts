@@ -2,7 +2,7 @@ import { parseReference } from '../../domain/names.js';
 import { RegistryError } from '../../errors/registry-error.js';
 import { readLimited } from './body.js';
 import type { Call, DataPlaneDeps } from './context.js';
-import { authorizeOperation } from './context.js';
+import { authorizeOperation, pushTarget } from './context.js';
 
 /** end-2/end-3: GET|HEAD /v2/<name>/manifests/<reference> */
 export async function getManifest(deps: DataPlaneDeps, call: Call, name: string, ref: string): Promise<unknown> {
@@ -31,7 +31,7 @@ export async function putManifest(deps: DataPlaneDeps, call: Call, name: string,
   await authorizeOperation(deps, call, 'pushManifest', name);
   const reference = parseReference(ref);
   const content = await readLimited(call.request, deps.limits.manifestBytes, 'MANIFEST_TOO_LARGE');
-  const repository = await deps.repositories.forPush(name);
+  const repository = await pushTarget(deps, call, name);
   const pushed = await deps.manifests.put(repository, reference, content, call.request.headers['content-type']);
   if (pushed.subject) call.reply.header('oci-subject', pushed.subject);
   return call.reply

@@ -7,7 +7,7 @@ import type { Repository, Upload } from '../../storage/metadata/metadata-store.j
 import type { Chunk } from '../../services/upload-service.js';
 import { contentLength, hasBody } from './body.js';
 import type { Call, DataPlaneDeps } from './context.js';
-import { authorizeOperation } from './context.js';
+import { authorizeOperation, pushTarget } from './context.js';
 
 /**
  * end-4a/4b/11: POST /v2/<name>/blobs/uploads/ — opens an upload session, or with `digest`
@@ -22,7 +22,7 @@ export async function startUpload(deps: DataPlaneDeps, call: Call, name: string)
     const mounted = await tryMount(deps, call, name, from, mount);
     if (mounted) return mounted;
   }
-  const repository = await deps.repositories.forPush(name);
+  const repository = await pushTarget(deps, call, name);
   const upload = await deps.uploads.start(repository);
   const digest = call.query.get('digest');
   if (digest) {
@@ -41,7 +41,7 @@ async function tryMount(deps: DataPlaneDeps, call: Call, name: string, from: str
   if (!mayRead) return undefined;
   const source = await deps.repositories.get(from).catch(() => undefined);
   if (!source) return undefined;
-  const target = await deps.repositories.forPush(name);
+  const target = await pushTarget(deps, call, name);
   if (!(await deps.blobs.mount(target, source, digest))) return undefined;
   return call.reply.code(201).header('location', `/v2/${name}/blobs/${digest}`).header('docker-content-digest', digest).send();
 }
