@@ -58,6 +58,12 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    lifecycle: Type.Object(
+      {
+        intervalSeconds: Type.Integer({ default: 24 * 3600, minimum: 0, description: 'How often every repository\'s lifecycle policy is applied; 0 disables the scheduled run' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     log: Type.Object(
       { level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }) },
       { additionalProperties: false, default: {} },

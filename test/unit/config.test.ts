@@ -45,6 +45,7 @@ const DEFAULTS = {
   },
   repositories: { createOnPush: true },
   gc: { intervalSeconds: 3600, blobGraceSeconds: 3600, uploadTtlSeconds: 86_400 },
+  lifecycle: { intervalSeconds: 86_400 },
   log: { level: 'info' },
 };
 
