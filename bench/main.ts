@@ -20,6 +20,7 @@ import {
   type LargeBlob,
   type Target,
 } from './client.js';
+import { formatLifecycleBench, runLifecycleBench } from './lifecycle.js';
 import { manifestLoad, smallBlobLoad, type LoadResult } from './load.js';
 import { metricDefs, renderReport, Results, type MetricKey } from './report.js';
 import {
@@ -435,6 +436,8 @@ async function main(): Promise<void> {
         `${opts.connections} conns for manifests, ${opts.smallConnections} for ${opts.smallBytes}-byte blob pushes (POST+PUT)`,
     ];
     console.log('\n' + renderReport({ slots, title, defs, results }));
+    // In process, no server: the pure lifecycle engine over 100,000 synthetic images.
+    console.log('\n' + formatLifecycleBench(runLifecycleBench({ runs: opts.quick ? 3 : 7 })));
   } finally {
     await Promise.all([...subjects.values()].map((s) => s.server.stop()));
     for (const s of subjects.values()) s.target.agent.destroy();
