@@ -1,4 +1,5 @@
 import type { Principal } from '../auth/principal.js';
+import type { Repository } from '../storage/metadata/metadata-store.js';
 import { RegistryError } from '../errors/registry-error.js';
 
 export interface AuthorizationRequest {
@@ -8,6 +9,8 @@ export interface AuthorizationRequest {
   readonly repository?: string | undefined;
   /** The caller's address, for aws:SourceIp conditions. */
   readonly sourceIp?: string | undefined;
+  /** The repository's record when the caller already read it (null: it does not exist), to spare a lookup. */
+  readonly repositoryRecord?: Repository | null | undefined;
 }
 
 /** Decides whether a principal may perform an ECR action on a resource (IamAuthorizer implements it). */

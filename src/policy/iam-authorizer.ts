@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../domain/clock.js';
-import type { MetadataStore, MetadataTx } from '../storage/metadata/metadata-store.js';
+import type { MetadataStore, MetadataTx, Repository } from '../storage/metadata/metadata-store.js';
 import type { AuthorizationRequest, Authorizer } from './authorizer.js';
 import { parsePolicyDocument, type PolicyDocument, type PolicyKind } from './document.js';
 import { evaluatePolicies, type ContextEntry } from './evaluate.js';
@@ -25,7 +25,7 @@ export class IamAuthorizer implements Authorizer {
     const { region, accountId } = this.options.config;
     const { identity, resource, tags } = await this.options.metadata.read(async (tx) => ({
       identity: await loadIdentityPolicies(tx, request.principal.policyArn, (text) => this.#parse(text, 'identity')),
-      ...(await this.#resourcePolicies(tx, request.repository)),
+      ...(await this.#resourcePolicies(tx, request.repository, request.repositoryRecord)),
     }));
     const context: Record<string, ContextEntry> = {
       'aws:CurrentTime': this.options.clock.now(),
@@ -49,9 +49,9 @@ export class IamAuthorizer implements Authorizer {
     return evaluation.decision === 'Allow';
   }
 
-  async #resourcePolicies(tx: MetadataTx, repositoryName: string | undefined) {
+  async #resourcePolicies(tx: MetadataTx, repositoryName: string | undefined, known: Repository | null | undefined) {
     const registryPolicy = await tx.registry.get(REGISTRY_POLICY_KEY);
-    const repository = repositoryName === undefined ? undefined : await tx.repositories.get(repositoryName);
+    const repository = known !== undefined ? (known ?? undefined) : repositoryName === undefined ? undefined : await tx.repositories.get(repositoryName);
     const texts = [repository?.policy, registryPolicy].filter((t): t is string => t !== undefined);
     // Resource tags matter only to policies that test them; skip the read otherwise.
     const needsTags = repository !== undefined && (texts.some((t) => t.includes('ResourceTag')) || (await this.#anyIdentityMentionsTags()));

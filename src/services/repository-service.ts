@@ -57,10 +57,20 @@ export class RepositoryService {
 
   /** The repository, or REPOSITORY_NOT_FOUND. */
   async get(name: string): Promise<Repository> {
-    assertRepositoryName(name);
-    const repository = await this.options.metadata.read((tx) => tx.repositories.get(name));
+    const repository = await this.find(name);
     if (!repository) throw repositoryNotFound(name, this.registryId);
     return repository;
+  }
+
+  /** The repository, or undefined; NAME_INVALID for a name outside the grammar. */
+  async find(name: string): Promise<Repository | undefined> {
+    assertRepositoryName(name);
+    return this.options.metadata.read((tx) => tx.repositories.get(name));
+  }
+
+  /** The error for a repository that does not exist, as ECR words it. */
+  notFound(name: string): RegistryError {
+    return repositoryNotFound(name, this.registryId);
   }
 
   /** Runs `fn` in a read transaction with the repository, or throws REPOSITORY_NOT_FOUND. */

@@ -2,14 +2,13 @@ import { parseRangeHeader } from '../../domain/byte-range.js';
 import { parseDigest } from '../../domain/digest.js';
 import { RegistryError, isRegistryError } from '../../errors/registry-error.js';
 import type { Call, DataPlaneDeps } from './context.js';
-import { authorizeOperation } from './context.js';
+import { authorizedRepository } from './context.js';
 
 /** end-2 (blob)/end-3: GET|HEAD /v2/<name>/blobs/<digest>, with Range support on GET. */
 export async function getBlob(deps: DataPlaneDeps, call: Call, name: string, rawDigest: string): Promise<unknown> {
   const head = call.request.method === 'HEAD';
-  await authorizeOperation(deps, call, head ? 'checkBlob' : 'pullBlob', name);
+  const repository = await authorizedRepository(deps, call, head ? 'checkBlob' : 'pullBlob', name);
   const digest = parseDigest(rawDigest);
-  const repository = await deps.repositories.get(name);
   const blob = await deps.blobs.stat(repository, digest);
   call.reply
     .header('docker-content-digest', digest)
@@ -35,9 +34,8 @@ export async function getBlob(deps: DataPlaneDeps, call: Call, name: string, raw
 
 /** end-10: DELETE /v2/<name>/blobs/<digest> */
 export async function deleteBlob(deps: DataPlaneDeps, call: Call, name: string, rawDigest: string): Promise<unknown> {
-  await authorizeOperation(deps, call, 'deleteBlob', name);
+  const repository = await authorizedRepository(deps, call, 'deleteBlob', name);
   const digest = parseDigest(rawDigest);
-  const repository = await deps.repositories.get(name);
   await deps.blobs.unlink(repository, digest);
   return call.reply.code(202).header('docker-content-digest', digest).send();
 }

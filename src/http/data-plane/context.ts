@@ -34,6 +34,24 @@ export function authorizeOperation(deps: DataPlaneDeps, call: Call, operation: D
   return authorize(deps.authorizer, { principal: call.principal, action: DATA_PLANE_ACTIONS[operation], repository, sourceIp: call.request.ip });
 }
 
+/**
+ * Authorises `operation` on an existing repository and returns it, reading it once for both.
+ * A missing repository is reported only after authorisation, so callers learn nothing of names
+ * they may not use.
+ */
+export async function authorizedRepository(deps: DataPlaneDeps, call: Call, operation: DataPlaneOperation, name: string): Promise<Repository> {
+  const repository = await deps.repositories.find(name);
+  await authorize(deps.authorizer, {
+    principal: call.principal,
+    action: DATA_PLANE_ACTIONS[operation],
+    repository: name,
+    sourceIp: call.request.ip,
+    repositoryRecord: repository ?? null,
+  });
+  if (!repository) throw deps.repositories.notFound(name);
+  return repository;
+}
+
 /** The repository a push goes to; creating it on the way needs ecr:CreateRepository too. */
 export function pushTarget(deps: DataPlaneDeps, call: Call, name: string): Promise<Repository> {
   return deps.repositories.forPush(name, { authorizeCreate: () => authorizeOperation(deps, call, 'createRepository', name) });

@@ -1,11 +1,10 @@
 import type { Call, DataPlaneDeps } from './context.js';
-import { authorizeOperation } from './context.js';
+import { authorizedRepository, authorizeOperation } from './context.js';
 import { fetchPage, readPage } from './pagination.js';
 
 /** end-8a/8b: GET /v2/<name>/tags/list[?n=&last=] */
 export async function listTags(deps: DataPlaneDeps, call: Call, name: string): Promise<unknown> {
-  await authorizeOperation(deps, call, 'listTags', name);
-  const repository = await deps.repositories.get(name);
+  const repository = await authorizedRepository(deps, call, 'listTags', name);
   const page = readPage(call.query, deps.limits.pageSize);
   const { items: tags, link } = await fetchPage(page, `/v2/${name}/tags/list`, (p) => deps.manifests.listTags(repository, p));
   if (link) call.reply.header('link', link);

@@ -2,13 +2,12 @@ import { parseReference } from '../../domain/names.js';
 import { RegistryError } from '../../errors/registry-error.js';
 import { readLimited } from './body.js';
 import type { Call, DataPlaneDeps } from './context.js';
-import { authorizeOperation, pushTarget } from './context.js';
+import { authorizedRepository, authorizeOperation, pushTarget } from './context.js';
 
 /** end-2/end-3: GET|HEAD /v2/<name>/manifests/<reference> */
 export async function getManifest(deps: DataPlaneDeps, call: Call, name: string, ref: string): Promise<unknown> {
-  await authorizeOperation(deps, call, 'pullManifest', name);
+  const repository = await authorizedRepository(deps, call, 'pullManifest', name);
   const reference = parseReference(ref);
-  const repository = await deps.repositories.get(name);
   const manifest = await deps.manifests.get(repository, reference, call.request.headers.accept);
   if (manifest.storageClass === 'ARCHIVE') {
     // As ECR answers a pull of an archived image: not found, saying why.
@@ -43,9 +42,8 @@ export async function putManifest(deps: DataPlaneDeps, call: Call, name: string,
 
 /** end-9: DELETE /v2/<name>/manifests/<reference> (a digest deletes the manifest, a tag only the tag) */
 export async function deleteManifest(deps: DataPlaneDeps, call: Call, name: string, ref: string): Promise<unknown> {
-  await authorizeOperation(deps, call, 'deleteManifest', name);
+  const repository = await authorizedRepository(deps, call, 'deleteManifest', name);
   const reference = parseReference(ref);
-  const repository = await deps.repositories.get(name);
   await deps.manifests.delete(repository, reference);
   return call.reply.code(202).send();
 }

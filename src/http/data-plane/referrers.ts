@@ -1,13 +1,12 @@
 import { parseDigest } from '../../domain/digest.js';
 import { OCI_INDEX } from '../../domain/media-types.js';
 import type { Call, DataPlaneDeps } from './context.js';
-import { authorizeOperation } from './context.js';
+import { authorizedRepository } from './context.js';
 
 /** end-12a/12b: GET /v2/<name>/referrers/<digest>[?artifactType=] */
 export async function listReferrers(deps: DataPlaneDeps, call: Call, name: string, rawDigest: string): Promise<unknown> {
-  await authorizeOperation(deps, call, 'listReferrers', name);
+  const repository = await authorizedRepository(deps, call, 'listReferrers', name);
   const subject = parseDigest(rawDigest);
-  const repository = await deps.repositories.get(name);
   const artifactType = call.query.get('artifactType') ?? undefined;
   const index = await deps.manifests.referrers(repository, subject, artifactType);
   if (artifactType) call.reply.header('oci-filters-applied', 'artifactType');

@@ -1,5 +1,20 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { sql, type ColumnDataType, type ColumnDefinitionBuilder, type Expression, type Kysely, type SelectQueryBuilder } from 'kysely';
+import {
+  RawNode,
+  SelectQueryNode,
+  sql,
+  type ColumnDataType,
+  type ColumnDefinitionBuilder,
+  type Expression,
+  type Kysely,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RootOperationNode,
+  type SelectQueryBuilder,
+  type UnknownRow,
+} from 'kysely';
 import type { CustomTypesConfig } from 'pg';
 import pg from 'pg';
 import type { Database } from './schema.js';
@@ -22,7 +37,7 @@ export interface StoreDialect {
   readonly kind: 'sqlite' | 'postgres';
   /** Runs `fn` in a transaction serialised against other writers; a throw rolls it back. */
   write<T>(db: Kysely<Database>, fn: (tx: Kysely<Database>) => Promise<T>): Promise<T>;
-  /** Runs `fn` in a read-only transaction over one snapshot. */
+  /** Runs `fn` as a read: writes inside it fail (PostgreSQL: a read-only transaction over one snapshot). */
   read<T>(db: Kysely<Database>, fn: (tx: Kysely<Database>) => Promise<T>): Promise<T>;
   /** Runs Kysely's Migrator (inside `fn`) so that two processes cannot migrate at once. */
   migrate<T>(db: Kysely<Database>, fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
@@ -47,17 +62,12 @@ export const sqliteDialect: StoreDialect = {
   // BEGIN IMMEDIATE takes the write lock up front; the other process waits (busy_timeout).
   // Within one process Kysely's SQLite driver hands out its one connection under a mutex.
   write: (db, fn) => sqliteTransaction(db, 'begin immediate', fn),
-  // query_only makes a write inside `read` fail here as it does on PostgreSQL's read-only
-  // transactions, so the embedded default catches the mistake in tests.
-  read: (db, fn) =>
-    sqliteTransaction(db, 'begin', async (tx) => {
-      await sql`pragma query_only = on`.execute(tx);
-      try {
-        return await fn(tx);
-      } finally {
-        await sql`pragma query_only = off`.execute(tx);
-      }
-    }),
+  // No BEGIN/COMMIT: holding the process's one connection already keeps other statements of
+  // this process out, and the four extra statements a transaction with a query_only guard took
+  // were most of a manifest HEAD's database time. Another process may commit between two reads
+  // of one `read` (WAL), which the registry's reads tolerate (they re-check inside writes). A
+  // plugin still refuses a write inside `read`, as PostgreSQL's read-only transactions do.
+  read: (db, fn) => readOnly(db).connection().execute(fn),
   // Kysely's Migrator takes no lock on SQLite (it assumes one connection) and runs DDL outside
   // transactions, so two processes opening one fresh file would both migrate. Run it inside a
   // write transaction instead (SQLite's DDL is transactional).
@@ -116,6 +126,31 @@ export const postgresTypes: CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) as CustomTypesConfig['getTypeParser'],
 };
+
+/** Refuses INSERT, UPDATE, DELETE and DDL: what a read-only transaction would refuse. */
+class ReadOnlyPlugin implements KyselyPlugin {
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    if (!SelectQueryNode.is(args.node) && !RawNode.is(args.node)) {
+      throw new Error(`a ${args.node.kind} cannot run inside a read: use write`);
+    }
+    return args.node;
+  }
+
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return args.result;
+  }
+}
+
+const readOnlyViews = new WeakMap<Kysely<Database>, Kysely<Database>>();
+
+function readOnly(db: Kysely<Database>): Kysely<Database> {
+  let view = readOnlyViews.get(db);
+  if (!view) {
+    view = db.withPlugin(new ReadOnlyPlugin());
+    readOnlyViews.set(db, view);
+  }
+  return view;
+}
 
 async function sqliteTransaction<T>(
   db: Kysely<Database>,

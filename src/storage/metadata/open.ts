@@ -3,6 +3,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { configureSqlite, postgresDialect, postgresTypes, sqliteDialect, type StoreDialect } from './dialect.js';
 import { KyselyMetadataStore } from './kysely-metadata-store.js';
+import { withStatementCache } from './statement-cache.js';
 import type { MetadataStore } from './metadata-store.js';
 import { migrate } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -64,7 +65,7 @@ async function open(connection: Connection): Promise<MetadataStore> {
 function connectSqlite(file: string): Connection {
   const database = new BetterSqlite3(file);
   configureSqlite(database);
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect: sqliteDialect };
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }), dialect: sqliteDialect };
 }
 
 // Goes unquoted into the connection's startup options.
