@@ -67,8 +67,17 @@ function namesPackage(affected: OsvAffected, key: PackageKey): boolean {
   return pkg !== undefined && pkg.ecosystem === key.ecosystem && normalizePackageName(pkg.ecosystem, pkg.name) === key.name;
 }
 
+/** Severity is a function of the advisory and its affected entry: computed (CVSS parsing) once per entry. */
+const severities = new WeakMap<OsvAffected, ReturnType<typeof advisorySeverity>>();
+
+function severityOf(advisory: OsvAdvisory, affected: OsvAffected): ReturnType<typeof advisorySeverity> {
+  let severity = severities.get(affected);
+  if (!severity) severities.set(affected, (severity = advisorySeverity(advisory, affected)));
+  return severity;
+}
+
 function finding(advisory: OsvAdvisory, affected: OsvAffected, p: Package, version: string): Finding {
-  const severity = advisorySeverity(advisory, affected);
+  const severity = severityOf(advisory, affected);
   const fixed = fixedVersionFor(version, affected);
   const references = (advisory.references ?? []).map((r) => r.url);
   const advisoryRef = (advisory.references ?? []).find((r) => r.type === 'ADVISORY')?.url;
