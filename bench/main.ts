@@ -22,6 +22,7 @@ import {
 } from './client.js';
 import { formatLifecycleBench, runLifecycleBench } from './lifecycle.js';
 import { manifestLoad, smallBlobLoad, type LoadResult } from './load.js';
+import { renderScanningBench, scanningBench } from './scanning.js';
 import { metricDefs, renderReport, Results, type MetricKey } from './report.js';
 import {
   cpuSeconds,
@@ -438,6 +439,8 @@ async function main(): Promise<void> {
     console.log('\n' + renderReport({ slots, title, defs, results }));
     // In process, no server: the pure lifecycle engine over 100,000 synthetic images.
     console.log('\n' + formatLifecycleBench(runLifecycleBench({ runs: opts.quick ? 3 : 7 })));
+    // In process: re-matching 10,000 stored SBOMs after an advisory update, and cataloging a large layer.
+    console.log('\n' + renderScanningBench(await scanningBench(opts.quick)));
   } finally {
     await Promise.all([...subjects.values()].map((s) => s.server.stop()));
     for (const s of subjects.values()) s.target.agent.destroy();
