@@ -5,6 +5,7 @@ import type { RootCredentials } from './auth/root-credentials.js';
 import type { RegistryKey } from './crypto/registry-key.js';
 import type { Config } from './config/schema.js';
 import type { Clock } from './domain/clock.js';
+import { RegistryError } from './errors/registry-error.js';
 import { ECR_ACTIONS } from './http/control-plane/actions/index.js';
 import { registerControlPlane } from './http/control-plane/dispatcher.js';
 import { registerDataPlane } from './http/data-plane/routes.js';
@@ -57,6 +58,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     exposeHeadRoutes: false,
     // AWS clients expect request ids shaped like AWS's own.
     genReqId: () => randomUUID(),
+    // Paths the router cannot decode (`%zz`) are answered like any other error, not in Fastify's shape.
+    frameworkErrors: (error, request, reply) => {
+      if (request.url.startsWith('/v2')) reply.header('docker-distribution-api-version', 'registry/2.0');
+      return sendOciError(request, reply, error);
+    },
   });
 
   // Data-plane bodies stream straight from the socket: no parser buffers them.
@@ -107,7 +113,15 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   registerSbomRoute(app, { metadata: deps.metadata, scanner: new ScanService(stores), clock: deps.clock, authenticator, authorizer: deps.authorizer });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
-  app.setNotFoundHandler((request, reply) => reply.code(404).send({ message: `no route for ${request.method} ${request.url.split('?')[0]}` }));
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    // Every /v2 path is routed for the data plane's methods, so what lands here is another method.
+    if (path === '/v2' || path.startsWith('/v2/')) {
+      reply.header('docker-distribution-api-version', 'registry/2.0');
+      return sendOciError(request, reply, new RegistryError('UNSUPPORTED', `${request.method} is not supported on this endpoint`));
+    }
+    return reply.code(404).send({ message: `no route for ${request.method} ${path}` });
+  });
   app.setErrorHandler((err, request, reply) => sendOciError(request, reply, err));
   return app;
 }

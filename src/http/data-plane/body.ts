@@ -23,8 +23,10 @@ export async function readLimited(request: FastifyRequest, limit: number, code: 
   let total = 0;
   for await (const chunk of request.raw) {
     total += (chunk as Buffer).length;
-    if (total > limit) throw new RegistryError(code, `body exceeds the limit of ${limit} bytes`);
-    chunks.push(chunk as Buffer);
+    // Past the limit the rest is read and dropped, not kept: leaving the loop early destroys the
+    // request, which leaves the client's keep-alive connection hanging on its next request.
+    if (total <= limit) chunks.push(chunk as Buffer);
   }
+  if (total > limit) throw new RegistryError(code, `body exceeds the limit of ${limit} bytes`);
   return Buffer.concat(chunks, total);
 }

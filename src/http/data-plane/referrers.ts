@@ -10,5 +10,7 @@ export async function listReferrers(deps: DataPlaneDeps, call: Call, name: strin
   const artifactType = call.query.get('artifactType') ?? undefined;
   const index = await deps.manifests.referrers(repository, subject, artifactType);
   if (artifactType) call.reply.header('oci-filters-applied', 'artifactType');
-  return call.reply.header('content-type', OCI_INDEX).send(JSON.stringify(index));
+  // A Buffer, not a string: Fastify would append `; charset=utf-8`, and clients (the spec's
+  // conformance suite among them) compare the media type exactly.
+  return call.reply.header('content-type', OCI_INDEX).send(Buffer.from(JSON.stringify(index)));
 }

@@ -8,6 +8,8 @@ const FASTIFY_ERRORS: Readonly<Record<string, RegistryError['code']>> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'SIZE_INVALID',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_PARAMETER',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED',
+  // Malformed percent-encoding in the path, refused by the router before any route runs.
+  FST_ERR_BAD_URL: 'NAME_INVALID',
 };
 
 export function toRegistryError(err: unknown): RegistryError {
