@@ -8,6 +8,8 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Resolve with the exit code instead of throwing when the command fails. */
   allowFailure?: boolean;
+  /** Written to the command's standard input (e.g. a password for --password-stdin). */
+  input?: string;
 }
 
 export interface RunResult {
@@ -27,7 +29,7 @@ export interface RunResult {
 export function run(command: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   const timeout = opts.timeoutMs ?? 120_000;
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       command,
       args,
       {
@@ -49,6 +51,7 @@ export function run(command: string, args: readonly string[], opts: RunOptions =
         reject(new Error(`${formatCommand(command, args)} failed (${why})\n--- stdout ---\n${tail(stdout)}\n--- stderr ---\n${tail(stderr)}`));
       },
     );
+    if (opts.input !== undefined) child.stdin?.end(opts.input);
   });
 }
 

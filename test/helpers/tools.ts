@@ -1,13 +1,13 @@
 import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { delimiter, isAbsolute, join } from 'node:path';
 import { describe, it } from 'vitest';
 
-/** The command-line tools from `tools` that are not on PATH. */
+/** The command-line tools from `tools` that are not on PATH (or, given as absolute paths, not there). */
 export function missingTools(tools: readonly string[]): string[] {
   const dirs = (process.env.PATH ?? '').split(delimiter).filter(Boolean);
   return tools.filter(
     (tool) =>
-      !dirs.some((dir) => {
+      !(isAbsolute(tool) ? [''] : dirs).some((dir) => {
         try {
           accessSync(join(dir, tool), constants.X_OK);
           return true;

@@ -91,6 +91,15 @@ export function awsCli(wharf: WharfProcess, args: readonly string[]): Promise<Cl
     child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
     child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
     child.once('error', reject);
-    child.once('close', (code) => resolve({ code: code ?? -1, stdout, stderr, json: stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {} }));
+    child.once('close', (code) => resolve({ code: code ?? -1, stdout, stderr, json: parseJsonOutput(stdout) }));
   });
+}
+
+/** The CLI's JSON output; commands that print plain text (get-login-password) give {}. */
+function parseJsonOutput(stdout: string): Record<string, unknown> {
+  try {
+    return stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }
