@@ -38,16 +38,24 @@ export interface RawResponse {
   json: Record<string, unknown>;
 }
 
+export interface RawEcrOptions {
+  /** The exact body to send instead of JSON.stringify(body) (malformed input). */
+  readonly payload?: string;
+  /** Signs as of this time (clock-skew checks). */
+  readonly signingDate?: Date;
+  readonly credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
 /** One SigV4-signed AWS JSON 1.1 call, for asserting the exact wire form (epoch seconds, absent members). */
-export async function rawEcr(wharf: WharfProcess, action: string, body: unknown): Promise<RawResponse> {
+export async function rawEcr(wharf: WharfProcess, action: string, body: unknown, options: RawEcrOptions = {}): Promise<RawResponse> {
   const url = new URL(wharf.url);
   const signer = new SignatureV4({
     service: 'ecr',
     region: REGION,
-    credentials: { accessKeyId: wharf.accessKeyId, secretAccessKey: wharf.secretAccessKey },
+    credentials: options.credentials ?? { accessKeyId: wharf.accessKeyId, secretAccessKey: wharf.secretAccessKey },
     sha256: Hash.bind(null, 'sha256'),
   });
-  const payload = JSON.stringify(body);
+  const payload = options.payload ?? JSON.stringify(body);
   const signed = await signer.sign({
     method: 'POST',
     protocol: url.protocol,
@@ -60,7 +68,7 @@ export async function rawEcr(wharf: WharfProcess, action: string, body: unknown)
       'x-amz-target': `AmazonEC2ContainerRegistry_V20150921.${action}`,
     },
     body: payload,
-  });
+  }, options.signingDate ? { signingDate: options.signingDate } : undefined);
   const res = await fetch(`${wharf.url}/`, { method: 'POST', headers: signed.headers as Record<string, string>, body: payload });
   return { status: res.status, headers: res.headers, json: (await res.json()) as Record<string, unknown> };
 }
