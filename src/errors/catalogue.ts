@@ -11,6 +11,24 @@ export interface ErrorEntry {
   readonly iam?: { readonly code: string; readonly status: number };
 }
 
+/** The codes the OCI Distribution Spec 1.1 defines ("The code field MUST be one of the following"). */
+export const OCI_SPEC_ERROR_CODES = [
+  'BLOB_UNKNOWN',
+  'BLOB_UPLOAD_INVALID',
+  'BLOB_UPLOAD_UNKNOWN',
+  'DIGEST_INVALID',
+  'MANIFEST_BLOB_UNKNOWN',
+  'MANIFEST_INVALID',
+  'MANIFEST_UNKNOWN',
+  'NAME_INVALID',
+  'NAME_UNKNOWN',
+  'SIZE_INVALID',
+  'UNAUTHORIZED',
+  'DENIED',
+  'UNSUPPORTED',
+  'TOOMANYREQUESTS',
+] as const;
+
 /** Error codes defined by the OCI Distribution Spec 1.1 (plus UNKNOWN for unexpected failures). */
 export type OciErrorCode =
   | 'BLOB_UNKNOWN'

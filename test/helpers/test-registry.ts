@@ -4,6 +4,7 @@
 //   const STORES = await testStores();           // top level: WHARF_TEST_STORES=sqlite,postgres
 //   for (const store of STORES) describe(`x [${store}]`, () => { ... startTestRegistry({ store }) ... });
 import { randomBytes } from 'node:crypto';
+import { OCI_SPEC_ERROR_CODES } from '../../src/errors/catalogue.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -232,23 +233,7 @@ export function useTestRegistry(options: TestRegistryOptions | (() => TestRegist
 }
 
 /** The error codes the OCI Distribution Spec defines (UNKNOWN for a server failure). */
-export const OCI_ERROR_CODES: readonly string[] = [
-  'BLOB_UNKNOWN',
-  'BLOB_UPLOAD_INVALID',
-  'BLOB_UPLOAD_UNKNOWN',
-  'DIGEST_INVALID',
-  'MANIFEST_BLOB_UNKNOWN',
-  'MANIFEST_INVALID',
-  'MANIFEST_UNKNOWN',
-  'NAME_INVALID',
-  'NAME_UNKNOWN',
-  'SIZE_INVALID',
-  'UNAUTHORIZED',
-  'DENIED',
-  'UNSUPPORTED',
-  'TOOMANYREQUESTS',
-  'UNKNOWN',
-];
+export const OCI_ERROR_CODES: readonly string[] = [...OCI_SPEC_ERROR_CODES, 'UNKNOWN'];
 
 export interface OciErrorBody {
   errors: Array<{ code: string; message: string; detail?: unknown }>;

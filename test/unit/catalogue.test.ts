@@ -1,25 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CATALOGUE, type ErrorCode, type ErrorEntry } from '../../src/errors/catalogue.js';
+import { ERROR_CATALOGUE, OCI_SPEC_ERROR_CODES, type ErrorCode, type ErrorEntry } from '../../src/errors/catalogue.js';
 import { RegistryError } from '../../src/errors/registry-error.js';
 
-/** The `code` values the OCI Distribution Spec 1.1 allows ("The code field MUST be one of the following"). */
-const SPEC_CODES = [
-  'BLOB_UNKNOWN',
-  'BLOB_UPLOAD_INVALID',
-  'BLOB_UPLOAD_UNKNOWN',
-  'DIGEST_INVALID',
-  'MANIFEST_BLOB_UNKNOWN',
-  'MANIFEST_INVALID',
-  'MANIFEST_UNKNOWN',
-  'NAME_INVALID',
-  'NAME_UNKNOWN',
-  'SIZE_INVALID',
-  'UNAUTHORIZED',
-  'DENIED',
-  'UNSUPPORTED',
-  'TOOMANYREQUESTS',
-];
+const SPEC_CODES: readonly string[] = OCI_SPEC_ERROR_CODES;
 /** Codes outside the spec's table, each on purpose (and explained in docs/errors.md). */
 const EXTENSIONS: Record<string, string> = {
   UNKNOWN: 'unexpected failures (500)',
