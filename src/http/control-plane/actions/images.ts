@@ -24,6 +24,11 @@ const DEFAULT_PAGE_SIZE = 100;
 
 const repositoryOf = (input: { repositoryName: string }) => input.repositoryName;
 
+/** DescribeImages' and ListImages' `filter`. */
+const ImageListFilterSchema = Type.Optional(
+  Type.Object({ tagStatus: Type.Optional(TagStatusSchema), imageStatus: Type.Optional(ImageStatusFilterSchema) }, { additionalProperties: false }),
+);
+
 const DescribeImagesInput = Type.Object(
   {
     registryId: Type.Optional(RegistryIdSchema),
@@ -31,7 +36,7 @@ const DescribeImagesInput = Type.Object(
     imageIds: Type.Optional(ImageIdentifierListSchema),
     nextToken: Type.Optional(Type.String()),
     maxResults: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
-    filter: Type.Optional(Type.Object({ tagStatus: Type.Optional(TagStatusSchema), imageStatus: Type.Optional(ImageStatusFilterSchema) }, { additionalProperties: false })),
+    filter: ImageListFilterSchema,
   },
   { additionalProperties: false },
 );
@@ -91,7 +96,7 @@ const ListImagesInput = Type.Object(
     repositoryName: RepositoryNameSchema,
     nextToken: Type.Optional(Type.String()),
     maxResults: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
-    filter: Type.Optional(Type.Object({ tagStatus: Type.Optional(TagStatusSchema), imageStatus: Type.Optional(ImageStatusFilterSchema) }, { additionalProperties: false })),
+    filter: ImageListFilterSchema,
   },
   { additionalProperties: false },
 );
