@@ -3,7 +3,7 @@ import {
   BatchDeleteImageCommand,
   BatchGetImageCommand,
   DescribeImagesCommand,
-  ECRClient,
+  type ECRClient,
   ListImageReferrersCommand,
   ListImagesCommand,
   PutImageCommand,
@@ -14,8 +14,8 @@ import { run } from '../helpers/exec.js';
 import { OCI_INDEX, OCI_MANIFEST, DOCKER_MANIFEST_V2, sha256 } from '../helpers/oci-layout.js';
 import { pushBlob, pushImage, pushManifest, registryRequest, type RegistryTarget } from '../helpers/registry-http.js';
 import { startWharf, type WharfProcess } from '../helpers/start-wharf.js';
+import { ACCOUNT, ecrClient } from './ecr-support.js';
 
-const ACCOUNT = '000000000000';
 const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
 const OCI_LAYER = 'application/vnd.oci.image.layer.v1.tar+gzip';
 
@@ -24,12 +24,7 @@ let ecr: ECRClient;
 
 beforeAll(async () => {
   wharf = await startWharf();
-  ecr = new ECRClient({
-    endpoint: wharf.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: wharf.accessKeyId, secretAccessKey: wharf.secretAccessKey },
-    maxAttempts: 1,
-  });
+  ecr = ecrClient(wharf);
 });
 
 afterAll(async () => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import {
   BatchCheckLayerAvailabilityCommand,
   CompleteLayerUploadCommand,
-  ECRClient,
+  type ECRClient,
   GetAuthorizationTokenCommand,
   GetDownloadUrlForLayerCommand,
   InitiateLayerUploadCommand,
@@ -13,8 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OCI_MANIFEST, sha256 } from '../helpers/oci-layout.js';
 import { getManifest, pushBlob, registryRequest } from '../helpers/registry-http.js';
 import { startWharf, type WharfProcess } from '../helpers/start-wharf.js';
+import { ACCOUNT, ecrClient } from './ecr-support.js';
 
-const ACCOUNT = '000000000000';
 const MIB = 1024 * 1024;
 
 let wharf: WharfProcess;
@@ -22,12 +22,7 @@ let ecr: ECRClient;
 
 beforeAll(async () => {
   wharf = await startWharf();
-  ecr = new ECRClient({
-    endpoint: wharf.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: wharf.accessKeyId, secretAccessKey: wharf.secretAccessKey },
-    maxAttempts: 1,
-  });
+  ecr = ecrClient(wharf);
 });
 
 afterAll(async () => {
