@@ -2,7 +2,7 @@ import type { Clock } from '../domain/clock.js';
 import type { Digest } from '../domain/digest.js';
 import { MANIFEST_KINDS } from '../domain/media-types.js';
 import type { BlobStore } from '../storage/blob/blob-store.js';
-import type { MetadataStore, MetadataTx, ScanType, StaleScan } from '../storage/metadata/metadata-store.js';
+import type { MetadataStore, MetadataTx, PackageNames, ScanType, StaleScan } from '../storage/metadata/metadata-store.js';
 import type { OsvAdvisory } from './advisories/osv.js';
 import { advisoryPackageKeys, keyString, type PackageKey } from './advisory-keys.js';
 import { DEFAULT_CATALOGERS, type Cataloger } from './catalogers/index.js';
@@ -83,7 +83,7 @@ export class ScanService {
     if ('unsupported' in scannable) throw new UnsupportedImage(scannable.unsupported);
     const layers: LayerBlob[] = scannable.layers.map((l) => ({ digest: l.digest, mediaType: l.mediaType, open: () => blobs.open(l.digest as Digest) }));
     const sbom = await catalogImage(layers, this.options.catalogers ?? DEFAULT_CATALOGERS, { imageDigest: digest });
-    await metadata.write((tx) => tx.scans.putSbom(digest, JSON.stringify(sbom), clock.now()));
+    await metadata.write((tx) => tx.scans.putSbom(digest, JSON.stringify(sbom), sbomLookupKeys(sbom), clock.now()));
     return sbom;
   }
 
@@ -110,17 +110,28 @@ export class ScanService {
   }
 
   /**
-   * The `rescan` job: re-matches every completed scan under CONTINUOUS_SCAN that is older than
-   * the database, page by page, until no newer version arrived meanwhile. Returns counts.
+   * The `rescan` job: brings every completed scan under CONTINUOUS_SCAN that is older than the
+   * database up to date, page by page, until no newer version arrived meanwhile. Only a scan whose
+   * SBOM names a package that an advisory added or changed since its version names (before or
+   * after the change) can see different findings: those are re-matched, and so are scans of
+   * another mode or of unknown version or packages. The rest keep their findings and are marked
+   * current, a statement per page. Returns counts.
    */
-  async rescan(): Promise<{ rematched: number; changed: number }> {
-    const { metadata } = this.options;
+  async rescan(): Promise<{ rematched: number; unaffected: number; changed: number }> {
+    const { metadata, clock } = this.options;
     let rematched = 0;
+    let unaffected = 0;
     let changed = 0;
     for (;;) {
       const { version, config } = await metadata.read(async (tx) => ({ version: await tx.advisories.currentVersion(), config: await registryScanningConfiguration(tx) }));
-      if (!version) return { rematched, changed };
+      if (!version) return { rematched, unaffected, changed };
       const cache = new AdvisoryCache();
+      const changes = new ChangedPackages(version.version);
+      const affected = (scan: StaleScan) =>
+        scan.vulnDbVersion === undefined ||
+        scan.scanType !== config.scanType ||
+        scan.packages === undefined ||
+        changes.touchAny(scan.packages, scan.vulnDbVersion);
       let after: StaleScan | undefined;
       for (;;) {
         const page: StaleScan[] = await metadata.read((tx) => tx.scans.listStale(version.version, { after, limit: RESCAN_PAGE }));
@@ -128,24 +139,33 @@ export class ScanService {
         after = page[page.length - 1];
         const due = page.filter((s) => repositoryScanning(config, s.repositoryName, false).scanFrequency === 'CONTINUOUS_SCAN');
         if (due.length === 0) continue;
-        const sboms = await metadata.read(async (tx) => {
+        const { sboms, current } = await metadata.read(async (tx) => {
+          await changes.load(tx, Math.min(...due.map((s) => s.vulnDbVersion ?? version.version)));
           const found: { scan: StaleScan; sbom: Sbom }[] = [];
+          const current: StaleScan[] = [];
           for (const scan of due) {
+            if (!affected(scan)) {
+              current.push(scan);
+              continue;
+            }
             const text = await tx.scans.getSbom(scan.digest);
             if (text !== undefined) found.push({ scan, sbom: JSON.parse(text) as Sbom });
           }
           await cache.prefetch(tx, found.flatMap((f) => sbomPackageKeys(f.sbom, config.scanType)));
-          return found;
+          return { sboms: found, current };
         });
         await metadata.write(async (tx) => {
           for (const { scan, sbom } of sboms) {
             rematched++;
+            if (scan.packages === undefined) await tx.scans.setSbomPackages(scan.digest, sbomLookupKeys(sbom));
             if (await this.#complete(tx, scan, sbom, config.scanType, cache, version, scan.repositoryName)) changed++;
           }
+          await tx.scans.markCurrent(current, { scanType: config.scanType, vulnDbVersion: version.version, sourceUpdatedAt: version.importedAt }, clock.now());
+          unaffected += current.length;
         });
       }
       const latest = await metadata.read((tx) => tx.advisories.currentVersion());
-      if (!latest || latest.version <= version.version) return { rematched, changed };
+      if (!latest || latest.version <= version.version) return { rematched, unaffected, changed };
     }
   }
 
@@ -182,6 +202,43 @@ export class ScanService {
 
 export class UnsupportedImage extends Error {
   override readonly name = 'UnsupportedImage';
+}
+
+/** The packages an SBOM is looked up by in any mode (ENHANCED's are a superset of BASIC's), stored with it for rescans. */
+export function sbomLookupKeys(sbom: Sbom): PackageKey[] {
+  return sbomPackageKeys(sbom, 'ENHANCED');
+}
+
+/**
+ * For a rescan to version `upTo`: the latest version up to it that changed each package, loaded
+ * back to the oldest version a scan was matched against (so an older scan loads older changes).
+ */
+class ChangedPackages {
+  readonly #latest = new Map<string, Map<string, number>>();
+  #loadedAfter: number;
+
+  constructor(upTo: number) {
+    this.#loadedAfter = upTo;
+  }
+
+  async load(tx: MetadataTx, after: number): Promise<void> {
+    if (after >= this.#loadedAfter) return;
+    for (const change of await tx.advisories.changedPackages(after, this.#loadedAfter)) {
+      const names = this.#latest.get(change.ecosystem) ?? new Map<string, number>();
+      names.set(change.name, Math.max(names.get(change.name) ?? 0, change.version));
+      this.#latest.set(change.ecosystem, names);
+    }
+    this.#loadedAfter = after;
+  }
+
+  /** Whether a change after `version` names any of the packages. */
+  touchAny(packages: PackageNames, version: number): boolean {
+    for (const [ecosystem, names] of Object.entries(packages)) {
+      const latest = this.#latest.get(ecosystem);
+      if (latest && names.some((name) => (latest.get(name) ?? 0) > version)) return true;
+    }
+    return false;
+  }
 }
 
 /** Advisories by package key, fetched once per key for a scan or a whole rescan. */

@@ -522,8 +522,20 @@ export interface AdvisoryRecords {
   forPackages(keys: readonly AdvisoryPackageKey[]): Promise<StoredAdvisory[]>;
   count(): Promise<number>;
   currentVersion(): Promise<VulnDbVersion | undefined>;
-  /** Records an import that changed something as the next version. */
+  /**
+   * Records an import that changed something as the next version; the packages of the advisories
+   * put since the last version (see `changedPackages`) become this version's.
+   */
   recordVersion(counts: { readonly added: number; readonly updated: number }, now: Date): Promise<VulnDbVersion>;
+  /**
+   * The packages named, before or after, by advisories added or changed in the versions after
+   * `after` up to `upTo`, each once with the latest of those versions.
+   */
+  changedPackages(after: number, upTo: number): Promise<AdvisoryChange[]>;
+}
+
+export interface AdvisoryChange extends AdvisoryPackageKey {
+  readonly version: number;
 }
 
 /** ECR's image scan statuses. */
@@ -574,13 +586,26 @@ export interface StaleScan {
   readonly repositoryId: number;
   readonly repositoryName: string;
   readonly digest: Digest;
+  /** Absent when the version matched against is unknown (scans from before advisory changes were recorded). */
+  readonly vulnDbVersion?: number | undefined;
+  readonly scanType?: ScanType | undefined;
+  /** The packages the image's SBOM is looked up by, when recorded with it. */
+  readonly packages?: PackageNames | undefined;
+}
+
+/** Package keys (AdvisoryPackageKey) grouped: the names by ecosystem. */
+export interface PackageNames {
+  readonly [ecosystem: string]: readonly string[];
 }
 
 /** SBOMs per image digest and scan state per image of a repository. */
 export interface ScanRecords {
   /** The SBOM JSON of an image manifest, if it was cataloged. */
   getSbom(digest: Digest): Promise<string | undefined>;
-  putSbom(digest: Digest, sbom: string, now: Date): Promise<void>;
+  /** Stores an image's SBOM with the packages it is looked up by (as AdvisoryRecords names them). */
+  putSbom(digest: Digest, sbom: string, packages: readonly AdvisoryPackageKey[], now: Date): Promise<void>;
+  /** Records the packages of an SBOM stored without them (before they were recorded). */
+  setSbomPackages(digest: Digest, packages: readonly AdvisoryPackageKey[]): Promise<void>;
   get(repositoryId: number, digest: Digest): Promise<ImageScan | undefined>;
   /** The scans of the images, without their findings. */
   summaries(repositoryId: number, digests: readonly Digest[]): Promise<Map<Digest, ImageScan>>;
@@ -593,6 +618,15 @@ export interface ScanRecords {
   complete(repositoryId: number, digest: Digest, outcome: ScanOutcome, now: Date): Promise<boolean>;
   /** Records a scan that could not complete (FAILED, UNSUPPORTED_IMAGE…) with ECR's description. */
   fail(repositoryId: number, digest: Digest, status: ImageScanStatus, description: string, now: Date): Promise<void>;
-  /** Completed scans matched against a database version below `version`, in key order after `after`. */
+  /**
+   * Marks completed scans as matched against a newer database with the same findings (as
+   * `complete` with unchanged findings would), in one statement per repository.
+   */
+  markCurrent(
+    scans: readonly { readonly repositoryId: number; readonly digest: Digest }[],
+    outcome: Omit<ScanOutcome, 'findings' | 'severityCounts'>,
+    now: Date,
+  ): Promise<void>;
+  /** Completed scans matched against a database version below `version` (or an unknown one), in key order after `after`. */
   listStale(version: number, page: { readonly after?: { readonly repositoryId: number; readonly digest: Digest } | undefined; readonly limit: number }): Promise<StaleScan[]>;
 }

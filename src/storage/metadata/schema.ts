@@ -30,8 +30,11 @@ export interface Database {
   advisories: AdvisoriesTable;
   advisory_packages: AdvisoryPackagesTable;
   vulndb_versions: VulnDbVersionsTable;
+  advisory_changes: AdvisoryChangesTable;
   image_sboms: ImageSbomsTable;
+  sbom_packages: SbomPackagesTable;
   image_scans: ImageScansTable;
+  image_scan_findings: ImageScanFindingsTable;
 }
 
 /** The tables, in a transaction or not: what every record group is written against. */
@@ -265,6 +268,13 @@ export interface VulnDbVersionsTable {
   updated: number;
 }
 
+/** A package an added or changed advisory named (before or after); `version` is NULL until the import records one. */
+export interface AdvisoryChangesTable {
+  version: number | null;
+  ecosystem: string;
+  package_name: string;
+}
+
 /** The SBOM (JSON) of an image manifest, by digest. */
 export interface ImageSbomsTable {
   digest: Digest;
@@ -272,14 +282,19 @@ export interface ImageSbomsTable {
   created_at: number;
 }
 
-/** The scan state of an image of a repository; `findings` and `severity_counts` are JSON. */
+/** The packages an SBOM is looked up by: JSON, names by ecosystem. No row for SBOMs stored before 0006. */
+export interface SbomPackagesTable {
+  digest: Digest;
+  packages: string;
+}
+
+/** The scan state of an image of a repository; `severity_counts` is JSON. */
 export interface ImageScansTable {
   repository_id: number;
   digest: Digest;
   status: string;
   description: string | null;
   scan_type: string | null;
-  findings: string | null;
   severity_counts: string | null;
   vulndb_version: number | null;
   source_updated_at: number | null;
@@ -287,4 +302,11 @@ export interface ImageScansTable {
   last_manual_scan_at: number | null;
   findings_changes: Generated<number>;
   updated_at: number;
+}
+
+/** The findings (JSON) of an image's last completed scan, apart from its often-updated scan state. */
+export interface ImageScanFindingsTable {
+  repository_id: number;
+  digest: Digest;
+  findings: string;
 }

@@ -6,6 +6,7 @@ import { ecrAndIam } from './0002-ecr-and-iam.js';
 import { jobs } from './0003-jobs.js';
 import { lifecycle } from './0004-lifecycle.js';
 import { scanning } from './0005-scanning.js';
+import { incrementalRescan } from './0006-incremental-rescan.js';
 
 /** Every migration by name; names sort in the order they apply. Listed here, not globbed, so dist/ works. */
 function migrations(dialect: StoreDialect): Record<string, Migration> {
@@ -15,6 +16,7 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0003-jobs': jobs(),
     '0004-lifecycle': lifecycle(dialect),
     '0005-scanning': scanning(),
+    '0006-incremental-rescan': incrementalRescan(),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { AdvisoryRecords, StoredAdvisory, VulnDbVersion } from '../metadata-store.js';
+import type { AdvisoryPackageKey, AdvisoryRecords, StoredAdvisory, VulnDbVersion } from '../metadata-store.js';
 import type { Db } from '../schema.js';
 import { inChunks } from './in-chunks.js';
 
@@ -8,15 +8,22 @@ export function advisoryRecords(db: Db): AdvisoryRecords {
       const stored = await db.selectFrom('advisories').select('modified').where('id', '=', advisory.id).executeTakeFirst();
       if (stored?.modified === advisory.modified) return 'unchanged';
       const row = { modified: advisory.modified, document: advisory.document, updated_at: now.getTime() };
+      let before: AdvisoryPackageKey[] = [];
       if (stored) {
+        before = (await db.selectFrom('advisory_packages').select(['ecosystem', 'package_name']).where('advisory_id', '=', advisory.id).execute()).map((r) => ({
+          ecosystem: r.ecosystem,
+          name: r.package_name,
+        }));
         await db.updateTable('advisories').set(row).where('id', '=', advisory.id).execute();
         await db.deleteFrom('advisory_packages').where('advisory_id', '=', advisory.id).execute();
       } else {
         await db.insertInto('advisories').values({ id: advisory.id, ...row }).execute();
       }
-      const keys = new Map(advisory.packages.map((p) => [`${p.ecosystem}\u0000${p.name}`, p]));
-      const rows = [...keys.values()].map((p) => ({ advisory_id: advisory.id, ecosystem: p.ecosystem, package_name: p.name }));
-      await inChunks(rows, (chunk) => db.insertInto('advisory_packages').values(chunk).execute());
+      const after = distinctKeys(advisory.packages);
+      await inChunks(after, (chunk) => db.insertInto('advisory_packages').values(chunk.map((p) => ({ advisory_id: advisory.id, ecosystem: p.ecosystem, package_name: p.name }))).execute());
+      // The packages named before and after: SBOMs with either may see different findings.
+      const changed = distinctKeys([...before, ...after]).map((p) => ({ version: null, ecosystem: p.ecosystem, package_name: p.name }));
+      await inChunks(changed, (chunk) => db.insertInto('advisory_changes').values(chunk).execute());
       return stored ? 'updated' : 'added';
     },
 
@@ -59,11 +66,28 @@ export function advisoryRecords(db: Db): AdvisoryRecords {
       const current = await db.selectFrom('vulndb_versions').select('version').orderBy('version', 'desc').limit(1).executeTakeFirst();
       const row = { version: (current?.version ?? 0) + 1, imported_at: now.getTime(), added: counts.added, updated: counts.updated };
       await db.insertInto('vulndb_versions').values(row).execute();
+      // The changes imported since the last version (by this import, or one that stopped short) are this version's.
+      await db.updateTable('advisory_changes').set({ version: row.version }).where('version', 'is', null).execute();
       return toVersion(row);
+    },
+
+    async changedPackages(after, upTo) {
+      const rows = await db
+        .selectFrom('advisory_changes')
+        .select(['ecosystem', 'package_name', (eb) => eb.fn.max<number>('version').as('version')])
+        .where('version', '>', after)
+        .where('version', '<=', upTo)
+        .groupBy(['ecosystem', 'package_name'])
+        .execute();
+      return rows.map((r) => ({ ecosystem: r.ecosystem, name: r.package_name, version: Number(r.version) }));
     },
   };
 }
 
 function toVersion(row: { version: number; imported_at: number; added: number; updated: number }): VulnDbVersion {
   return { version: row.version, importedAt: new Date(row.imported_at), added: row.added, updated: row.updated };
+}
+
+function distinctKeys(keys: readonly AdvisoryPackageKey[]): AdvisoryPackageKey[] {
+  return [...new Map(keys.map((k) => [`${k.ecosystem}\u0000${k.name}`, k])).values()];
 }

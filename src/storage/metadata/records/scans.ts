@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Digest } from '../../../domain/digest.js';
-import type { ImageScan, ImageScanStatus, ScanRecords, ScanType } from '../metadata-store.js';
+import type { AdvisoryPackageKey, ImageScan, ImageScanStatus, PackageNames, ScanOutcome, ScanRecords, ScanType } from '../metadata-store.js';
 import type { Db, ImageScansTable } from '../schema.js';
 import { inChunks } from './in-chunks.js';
 
@@ -28,19 +28,43 @@ export function scanRecords(db: Db): ScanRecords {
       .onConflict((oc) => oc.columns(['repository_id', 'digest']).doUpdateSet({ ...set, updated_at: now.getTime() }))
       .execute();
   };
+  /** A scan's row with its findings (NULL before its first completion). */
+  const scanWithFindings = () =>
+    db
+      .selectFrom('image_scans')
+      .leftJoin('image_scan_findings as f', (join) => join.onRef('f.repository_id', '=', 'image_scans.repository_id').onRef('f.digest', '=', 'image_scans.digest'));
+  const putPackages = async (digest: Digest, keys: readonly AdvisoryPackageKey[]) => {
+    const names: Record<string, string[]> = {};
+    for (const { ecosystem, name } of keys) (names[ecosystem] ??= []).push(name);
+    const packages = JSON.stringify(names);
+    await db
+      .insertInto('sbom_packages')
+      .values({ digest, packages })
+      .onConflict((oc) => oc.column('digest').doUpdateSet({ packages }))
+      .execute();
+  };
   return {
     async getSbom(digest) {
       return (await db.selectFrom('image_sboms').select('sbom').where('digest', '=', digest).executeTakeFirst())?.sbom;
     },
-    async putSbom(digest, sbom, now) {
+    async putSbom(digest, sbom, packages, now) {
       await db
         .insertInto('image_sboms')
         .values({ digest, sbom, created_at: now.getTime() })
         .onConflict((oc) => oc.column('digest').doUpdateSet({ sbom, created_at: now.getTime() }))
         .execute();
+      await putPackages(digest, packages);
+    },
+    async setSbomPackages(digest, packages) {
+      await putPackages(digest, packages);
     },
     async get(repositoryId, digest) {
-      const row = await db.selectFrom('image_scans').selectAll().where('repository_id', '=', repositoryId).where('digest', '=', digest).executeTakeFirst();
+      const row = await scanWithFindings()
+        .selectAll('image_scans')
+        .select('f.findings')
+        .where('image_scans.repository_id', '=', repositoryId)
+        .where('image_scans.digest', '=', digest)
+        .executeTakeFirst();
       return row && toScan(row);
     },
     async summaries(repositoryId, digests) {
@@ -52,29 +76,39 @@ export function scanRecords(db: Db): ScanRecords {
     async begin(repositoryId, digest, now, options = {}) {
       await upsert(repositoryId, digest, { status: 'IN_PROGRESS', description: null, ...(options.manual ? { last_manual_scan_at: now.getTime() } : {}) }, now);
     },
+    async markCurrent(scans, outcome, now) {
+      const byRepository = new Map<number, Digest[]>();
+      for (const { repositoryId, digest } of scans) {
+        const digests = byRepository.get(repositoryId);
+        if (digests) digests.push(digest);
+        else byRepository.set(repositoryId, [digest]);
+      }
+      for (const [repositoryId, digests] of byRepository) {
+        await inChunks(digests, (chunk) =>
+          db
+            .updateTable('image_scans')
+            .set({ ...completedColumns(outcome), updated_at: now.getTime(), completed_at: now.getTime() })
+            .where('repository_id', '=', repositoryId)
+            .where('digest', 'in', chunk)
+            .execute(),
+        );
+      }
+    },
     async complete(repositoryId, digest, outcome, now) {
-      const before = await db
-        .selectFrom('image_scans')
-        .select(['findings', 'completed_at'])
-        .where('repository_id', '=', repositoryId)
-        .where('digest', '=', digest)
+      const before = await scanWithFindings()
+        .select(['f.findings', 'image_scans.completed_at'])
+        .where('image_scans.repository_id', '=', repositoryId)
+        .where('image_scans.digest', '=', digest)
         .executeTakeFirst();
       const changed = before?.completed_at != null && before.findings !== null && before.findings !== outcome.findings;
-      await upsert(
-        repositoryId,
-        digest,
-        {
-          status: 'COMPLETE',
-          description: 'The scan was completed successfully.',
-          scan_type: outcome.scanType,
-          findings: outcome.findings,
-          severity_counts: JSON.stringify(outcome.severityCounts),
-          vulndb_version: outcome.vulnDbVersion,
-          source_updated_at: outcome.sourceUpdatedAt?.getTime() ?? null,
-          completed_at: now.getTime(),
-        },
-        now,
-      );
+      await upsert(repositoryId, digest, { ...completedColumns(outcome), severity_counts: JSON.stringify(outcome.severityCounts), completed_at: now.getTime() }, now);
+      if (before?.findings !== outcome.findings) {
+        await db
+          .insertInto('image_scan_findings')
+          .values({ ...key(repositoryId, digest), findings: outcome.findings })
+          .onConflict((oc) => oc.columns(['repository_id', 'digest']).doUpdateSet({ findings: outcome.findings }))
+          .execute();
+      }
       if (changed) {
         await db
           .updateTable('image_scans')
@@ -92,7 +126,8 @@ export function scanRecords(db: Db): ScanRecords {
       let query = db
         .selectFrom('image_scans')
         .innerJoin('repositories', 'repositories.id', 'image_scans.repository_id')
-        .select(['image_scans.repository_id', 'image_scans.digest', 'repositories.name'])
+        .leftJoin('sbom_packages', 'sbom_packages.digest', 'image_scans.digest')
+        .select(['image_scans.repository_id', 'image_scans.digest', 'repositories.name', 'image_scans.vulndb_version', 'image_scans.scan_type', 'sbom_packages.packages'])
         .where('image_scans.completed_at', 'is not', null)
         .where((eb) => eb.or([eb('image_scans.vulndb_version', 'is', null), eb('image_scans.vulndb_version', '<', version)]))
         .orderBy('image_scans.repository_id')
@@ -106,12 +141,30 @@ export function scanRecords(db: Db): ScanRecords {
           ]),
         );
       }
-      return (await query.execute()).map((r) => ({ repositoryId: r.repository_id, repositoryName: r.name, digest: r.digest }));
+      return (await query.execute()).map((r) => ({
+        repositoryId: r.repository_id,
+        repositoryName: r.name,
+        digest: r.digest,
+        vulnDbVersion: r.vulndb_version ?? undefined,
+        scanType: (r.scan_type ?? undefined) as ScanType | undefined,
+        packages: r.packages === null ? undefined : (JSON.parse(r.packages) as PackageNames),
+      }));
     },
   };
 }
 
-function toScan(row: Selectable<ImageScansTable>): ImageScan {
+/** What a completed scan sets besides its findings. */
+function completedColumns(outcome: Omit<ScanOutcome, 'findings' | 'severityCounts'>) {
+  return {
+    status: 'COMPLETE',
+    description: 'The scan was completed successfully.',
+    scan_type: outcome.scanType,
+    vulndb_version: outcome.vulnDbVersion,
+    source_updated_at: outcome.sourceUpdatedAt?.getTime() ?? null,
+  };
+}
+
+function toScan(row: Selectable<ImageScansTable> & { findings: string | null }): ImageScan {
   const date = (ms: number | null) => (ms === null ? undefined : new Date(ms));
   return {
     repositoryId: row.repository_id,
