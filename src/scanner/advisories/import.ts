@@ -78,10 +78,55 @@ export function parseAdvisory(text: string): NewAdvisory | string {
   } catch {
     return 'not valid JSON';
   }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return 'not a JSON object';
-  const advisory = doc as OsvAdvisory;
+  if (!isObject(doc)) return 'not a JSON object';
+  const advisory = doc as unknown as OsvAdvisory;
   if (typeof advisory.id !== 'string' || advisory.id === '') return 'no "id"';
   if (typeof advisory.modified !== 'string' || advisory.modified === '') return `${advisory.id}: no "modified"`;
-  if (advisory.affected !== undefined && !Array.isArray(advisory.affected)) return `${advisory.id}: "affected" is not an array`;
+  const problem = shapeProblem(doc);
+  if (problem !== undefined) return `${advisory.id}: ${problem}`;
   return { id: advisory.id, modified: advisory.modified, document: JSON.stringify(advisory), packages: advisoryPackageKeys(advisory) };
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Where the fields the scanner reads have the wrong type. A stored advisory is matched against
+ * every image naming its packages, so one that would throw or mislead (a string `versions` would
+ * match by substring) must be refused at import, not at scan time.
+ */
+function shapeProblem(doc: Json): string | undefined {
+  const strings = (value: unknown, at: string) => (value === undefined || (Array.isArray(value) && value.every((v) => typeof v === 'string')) ? undefined : `"${at}" is not an array of strings`);
+  const string = (value: unknown, at: string) => (value === undefined || typeof value === 'string' ? undefined : `"${at}" is not a string`);
+  const each = (value: unknown, at: string, check: (item: Json, at: string) => string | undefined): string | undefined => {
+    if (value === undefined) return undefined;
+    if (!Array.isArray(value)) return `"${at}" is not an array`;
+    for (const [i, item] of value.entries()) {
+      const problem = isObject(item) ? check(item, `${at}[${i}]`) : `"${at}[${i}]" is not an object`;
+      if (problem !== undefined) return problem;
+    }
+    return undefined;
+  };
+  const severity = (s: Json, at: string) => (typeof s.type === 'string' && typeof s.score === 'string' ? undefined : `"${at}" needs a string "type" and "score"`);
+  const event = (e: Json, at: string) => (Object.values(e).every((v) => typeof v === 'string') ? undefined : `"${at}" has a version that is not a string`);
+  const range = (r: Json, at: string) => (typeof r.type !== 'string' ? `"${at}.type" is not a string` : r.events === undefined ? `"${at}" has no "events"` : each(r.events, `${at}.events`, event));
+  const affected = (a: Json, at: string) => {
+    if (a.package !== undefined && !(isObject(a.package) && typeof a.package.ecosystem === 'string' && typeof a.package.name === 'string')) {
+      return `"${at}.package" needs a string "ecosystem" and "name"`;
+    }
+    return strings(a.versions, `${at}.versions`) ?? each(a.ranges, `${at}.ranges`, range) ?? each(a.severity, `${at}.severity`, severity);
+  };
+  return (
+    strings(doc.aliases, 'aliases') ??
+    string(doc.withdrawn, 'withdrawn') ??
+    string(doc.summary, 'summary') ??
+    string(doc.details, 'details') ??
+    string(doc.published, 'published') ??
+    each(doc.severity, 'severity', severity) ??
+    each(doc.references, 'references', (r, at) => (typeof r.url === 'string' ? undefined : `"${at}.url" is not a string`)) ??
+    each(doc.affected, 'affected', affected)
+  );
 }
