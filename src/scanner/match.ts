@@ -67,12 +67,17 @@ function namesPackage(affected: OsvAffected, key: PackageKey): boolean {
   return pkg !== undefined && pkg.ecosystem === key.ecosystem && normalizePackageName(pkg.ecosystem, pkg.name) === key.name;
 }
 
-/** Severity is a function of the advisory and its affected entry: computed (CVSS parsing) once per entry. */
-const severities = new WeakMap<OsvAffected, ReturnType<typeof advisorySeverity>>();
+/**
+ * Severity is a function of the advisory and its affected entry: computed (CVSS parsing) once per
+ * pair. Keyed by both, since two advisory objects may share an entry object.
+ */
+const severities = new WeakMap<OsvAdvisory, WeakMap<OsvAffected, ReturnType<typeof advisorySeverity>>>();
 
 function severityOf(advisory: OsvAdvisory, affected: OsvAffected): ReturnType<typeof advisorySeverity> {
-  let severity = severities.get(affected);
-  if (!severity) severities.set(affected, (severity = advisorySeverity(advisory, affected)));
+  let byEntry = severities.get(advisory);
+  if (!byEntry) severities.set(advisory, (byEntry = new WeakMap()));
+  let severity = byEntry.get(affected);
+  if (!severity) byEntry.set(affected, (severity = advisorySeverity(advisory, affected)));
   return severity;
 }
 
