@@ -1,6 +1,4 @@
 import { randomUUID, type Hash } from 'node:crypto';
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { Clock } from '../domain/clock.js';
 import { createDigester, digestAlgorithm, finishDigest, type Digest } from '../domain/digest.js';
 import { RegistryError } from '../errors/registry-error.js';
@@ -17,12 +15,11 @@ export interface UploadServiceOptions {
 }
 
 export interface Chunk {
-  readonly body: Readable;
+  readonly body: AsyncIterable<Uint8Array>;
   /** Where the client says the chunk starts (from Content-Range); must equal the upload's offset. */
   readonly start?: number | undefined;
   /** Bytes the client says it sends (Content-Length), checked against what arrived. */
   readonly length?: number | undefined;
-  readonly signal?: AbortSignal | undefined;
 }
 
 const LAST_CHUNK_SIZES_CAPACITY = 10_000;
@@ -94,22 +91,22 @@ export class UploadService {
     const hash = await this.#hashStateAt(upload);
     let received = 0;
     const maxBytes = this.options.maxBlobBytes - upload.offset;
-    const hashing = new Transform({
-      transform(data: Buffer, _encoding, callback) {
-        received += data.length;
-        if (received > maxBytes) {
-          callback(new RegistryError('SIZE_INVALID', 'blob exceeds the size limit'));
-          return;
-        }
-        hash.update(data);
-        callback(null, data);
-      },
-    });
+    // Iterated by hand rather than with for-await: leaving a for-await early destroys the request,
+    // and with it the socket the SIZE_INVALID answer has to go out on.
+    const source = chunk.body[Symbol.asyncIterator]();
+    async function* hashed(): AsyncGenerator<Uint8Array> {
+      for (;;) {
+        const next = await source.next();
+        if (next.done) return;
+        received += next.value.length;
+        if (received > maxBytes) throw new RegistryError('SIZE_INVALID', 'blob exceeds the size limit');
+        hash.update(next.value);
+        yield next.value;
+      }
+    }
     let offset: number;
     try {
-      const appended = this.options.blobs.append(upload.storeKey, upload.offset, hashing, chunk.signal);
-      await Promise.all([pipeline(chunk.body, hashing), appended]);
-      offset = await appended;
+      offset = await this.options.blobs.append(upload.storeKey, upload.offset, hashed());
       if (chunk.length !== undefined && received !== chunk.length) {
         throw new RegistryError('SIZE_INVALID', `received ${received} bytes; Content-Length said ${chunk.length}`);
       }

@@ -102,47 +102,23 @@ export function describeBlobStore(name: string, factory: () => Promise<BlobStore
         await store.abortUpload(key);
       });
 
-      it('keeps a prefix when the signal aborts mid-stream, and resumes from it', async () => {
+      it('keeps a prefix when the body fails mid-stream (client went away), and resumes from it', async () => {
         const data = randomBytes(8 * MiB);
-        const controller = new AbortController();
         const key = await store.startUpload();
         async function* body(): AsyncGenerator<Buffer> {
           for (let at = 0; at < data.length; at += 256 * 1024) {
-            if (at === 2 * MiB) controller.abort();
+            if (at === 2 * MiB + 512 * 1024) throw new Error('connection reset');
             yield data.subarray(at, at + 256 * 1024);
           }
         }
-        await expect(store.append(key, 0, Readable.from(body()), controller.signal)).rejects.toThrow();
+        await expect(store.append(key, 0, Readable.from(body()))).rejects.toThrow('connection reset');
         const kept = await expectPrefix(key, data);
-        expect(kept).toBeLessThan(data.length);
+        expect(kept).toBeLessThanOrEqual(2 * MiB + 512 * 1024);
 
         expect(await store.append(key, kept, Readable.from([data.subarray(kept)]))).toBe(data.length);
         await store.commit(key, sha256(data));
         expectBytes(await readAll(await store.open(sha256(data))), data);
         await store.delete(sha256(data));
-      });
-
-      it('writes nothing when the signal is already aborted', async () => {
-        const key = await store.startUpload();
-        await store.append(key, 0, Readable.from([Buffer.from('head')]));
-        await expect(
-          store.append(key, 4, Readable.from([randomBytes(1000)]), AbortSignal.abort()),
-        ).rejects.toThrow();
-        expect(await store.uploadSize(key)).toBe(4);
-        await store.abortUpload(key);
-      });
-
-      it('keeps a prefix when the body fails mid-stream (client went away)', async () => {
-        const data = randomBytes(3 * MiB);
-        const key = await store.startUpload();
-        async function* body(): AsyncGenerator<Buffer> {
-          yield data.subarray(0, MiB);
-          yield data.subarray(MiB, 2 * MiB);
-          throw new Error('connection reset');
-        }
-        await expect(store.append(key, 0, Readable.from(body()))).rejects.toThrow('connection reset');
-        expect(await expectPrefix(key, data)).toBeLessThanOrEqual(2 * MiB);
-        await store.abortUpload(key);
       });
 
       it('reads back ranges of an upload', async () => {

@@ -31,10 +31,10 @@ export interface BlobStore {
   startUpload(): Promise<string>;
   /**
    * Streams `body` into the upload at `offset` (which must equal the upload's current size) and
-   * resolves with the new size. On failure (including `signal` abort) it rejects; the upload then
-   * holds some prefix of the body, which `uploadSize` reports.
+   * resolves with the new size. If the body fails, it rejects; the upload then holds some prefix
+   * of the body, which `uploadSize` reports.
    */
-  append(key: string, offset: number, body: Readable, signal?: AbortSignal): Promise<number>;
+  append(key: string, offset: number, body: AsyncIterable<Uint8Array>): Promise<number>;
   /** Bytes stored so far in the upload; throws BLOB_UPLOAD_UNKNOWN if there is no such upload. */
   uploadSize(key: string): Promise<number>;
   /** Reads back an upload's bytes, e.g. to rebuild a hash state another process held. */
