@@ -12,7 +12,7 @@ import { registerDataPlane } from './http/data-plane/routes.js';
 import { iamQueryApi } from './http/query-api/iam.js';
 import { stsQueryApi } from './http/query-api/sts.js';
 import { RateLimiter } from './http/plugins/rate-limiter.js';
-import { sendOciError } from './http/plugins/oci-errors.js';
+import { answerClientError, sendOciError } from './http/plugins/oci-errors.js';
 import type { Authorizer } from './policy/authorizer.js';
 import { BlobService } from './services/blob-service.js';
 import { IamService } from './services/iam-service.js';
@@ -49,6 +49,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.limits.jsonBodyBytes,
     http: { maxHeaderSize: config.limits.maxHeaderBytes },
+    clientErrorHandler: answerClientError,
     // Uploads of tens of GiB may take long: no total request deadline, but an idle socket is closed.
     requestTimeout: 0,
     connectionTimeout: 5 * 60_000,

@@ -74,6 +74,7 @@ const entries = {
   DENIED: { message: 'requested access to the resource is denied', oci: { code: 'DENIED', status: 403 }, ecr: 'AccessDeniedException', iam: { code: 'AccessDenied', status: 403 } },
   UNSUPPORTED: { message: 'the operation is unsupported', oci: { code: 'UNSUPPORTED', status: 405 }, ecr: 'UnsupportedOperationException' },
   TOO_MANY_REQUESTS: { message: 'too many requests', oci: { code: 'TOOMANYREQUESTS', status: 429 }, ecr: 'ThrottlingException', iam: { code: 'Throttling', status: 400 } },
+  HEADERS_TOO_LARGE: { message: 'request headers exceed the size limit', oci: { code: 'SIZE_INVALID', status: 431 }, ecr: 'InvalidParameterException' },
   BODY_TOO_LARGE: { message: 'request body exceeds the size limit', oci: { code: 'SIZE_INVALID', status: 413 }, ecr: 'InvalidParameterException' },
   INVALID_PARAMETER: { message: 'invalid parameter', oci: { code: 'UNSUPPORTED', status: 400 }, ecr: 'InvalidParameterException', iam: { code: 'InvalidInput', status: 400 } },
   INTERNAL: { message: 'internal server error', oci: { code: 'UNKNOWN', status: 500 }, ecr: 'ServerException', iam: { code: 'ServiceFailure', status: 500 } },
