@@ -3,10 +3,6 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp } from './app.js';
 import { resolveRootCredentials } from './auth/root-credentials.js';
-import { IAM_USAGE, runIamCommand } from './cli/iam.js';
-import { LIFECYCLE_USAGE, lifecycleArgs, runLifecycleCommand } from './cli/lifecycle.js';
-import { runSbomCommand, SBOM_USAGE } from './cli/sbom.js';
-import { runVulndbCommand, VULNDB_USAGE } from './cli/vulndb.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import { ConfigSchema, type Config } from './config/schema.js';
 import { systemClock } from './domain/clock.js';
@@ -67,12 +63,15 @@ export async function main(argv: string[]): Promise<void> {
       }
       case 'gc':
         return await runGcOnce(await configFrom(rest));
+      // Commands other than serve load their modules when run, so the server never holds them.
       case 'iam': {
+        const { IAM_USAGE, runIamCommand } = await import('./cli/iam.js');
         const { config, positionals } = await commandLine(rest, IAM_USAGE);
         process.exitCode = await runIamCommand(positionals, { config, openMetadata: () => openMetadata(config) });
         return;
       }
       case 'sbom': {
+        const { runSbomCommand, SBOM_USAGE } = await import('./cli/sbom.js');
         const formatAt = rest.indexOf('--format');
         const format = formatAt < 0 ? undefined : rest[formatAt + 1];
         const others = formatAt < 0 ? rest : [...rest.slice(0, formatAt), ...rest.slice(formatAt + 2)];
@@ -81,12 +80,14 @@ export async function main(argv: string[]): Promise<void> {
         return;
       }
       case 'lifecycle': {
+        const { LIFECYCLE_USAGE, lifecycleArgs, runLifecycleCommand } = await import('./cli/lifecycle.js');
         const { repository, dryRun, rest: shared } = lifecycleArgs(rest);
         const { config, positionals } = await commandLine(shared, LIFECYCLE_USAGE);
         process.exitCode = await runLifecycleCommand(positionals, { repository, dryRun }, { clock: systemClock, openMetadata: () => openMetadata(config) });
         return;
       }
       case 'vulndb': {
+        const { runVulndbCommand, VULNDB_USAGE } = await import('./cli/vulndb.js');
         const { config, positionals } = await commandLine(rest, VULNDB_USAGE);
         process.exitCode = await runVulndbCommand(positionals, { clock: systemClock, openMetadata: () => openMetadata(config) });
         return;

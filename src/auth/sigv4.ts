@@ -1,8 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { Hash } from '@smithy/hash-node';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { RegistryError } from '../errors/registry-error.js';
 import { secretsEqual } from './secrets.js';
 
@@ -76,6 +73,7 @@ export async function verifySigV4(
     headers[name] = value;
   }
   const queryAt = request.url.indexOf('?');
+  const { Hash, HttpRequest, SignatureV4 } = await signerModules();
   const signer = new SignatureV4({
     service: auth.service,
     region: auth.region,
@@ -106,6 +104,25 @@ export async function verifySigV4(
       'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.',
     );
   }
+}
+
+let loading: Promise<SignerModules> | undefined;
+
+/**
+ * The AWS signer, loaded on the first signed request: a registry that serves only docker-style
+ * clients never holds its modules (about 15 MiB of resident memory).
+ */
+function signerModules(): Promise<SignerModules> {
+  loading ??= Promise.all([import('@smithy/hash-node'), import('@smithy/protocol-http'), import('@smithy/signature-v4')]).then(
+    ([{ Hash }, { HttpRequest }, { SignatureV4 }]) => ({ Hash, HttpRequest, SignatureV4 }),
+  );
+  return loading;
+}
+
+interface SignerModules {
+  readonly Hash: typeof import('@smithy/hash-node').Hash;
+  readonly HttpRequest: typeof import('@smithy/protocol-http').HttpRequest;
+  readonly SignatureV4: typeof import('@smithy/signature-v4').SignatureV4;
 }
 
 function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {

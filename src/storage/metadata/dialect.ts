@@ -16,7 +16,7 @@ import {
   type UnknownRow,
 } from 'kysely';
 import type { CustomTypesConfig } from 'pg';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Database } from './schema.js';
 
 /**
@@ -122,10 +122,12 @@ const INT8_OID = 20;
  * 2^53; ours never do, so parse them as numbers, for this pool only (not pg's global parsers).
  * better-sqlite3 returns numbers already.
  */
-export const postgresTypes: CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) as CustomTypesConfig['getTypeParser'],
-};
+export function postgresTypes(types: typeof pg.types): CustomTypesConfig {
+  return {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      oid === INT8_OID ? Number : types.getTypeParser(oid, format)) as CustomTypesConfig['getTypeParser'],
+  };
+}
 
 /** Refuses INSERT, UPDATE, DELETE and DDL: what a read-only transaction would refuse. */
 class ReadOnlyPlugin implements KyselyPlugin {

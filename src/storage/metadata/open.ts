@@ -1,6 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
 import { configureSqlite, postgresDialect, postgresTypes, sqliteDialect, type StoreDialect } from './dialect.js';
 import { KyselyMetadataStore } from './kysely-metadata-store.js';
 import { withStatementCache } from './statement-cache.js';
@@ -21,12 +20,12 @@ export function openSqliteMetadataStore(file: string): Promise<MetadataStore> {
  * Opens a PostgreSQL store and migrates it to the latest version. Tables live in `schema`
  * (default `public`; created if missing), so one database can hold several registries or tests.
  */
-export function openPostgresMetadataStore(url: string, options: { schema?: string | undefined } = {}): Promise<MetadataStore> {
-  return open(connectPostgres(url, options.schema));
+export async function openPostgresMetadataStore(url: string, options: { schema?: string | undefined } = {}): Promise<MetadataStore> {
+  return open(await connectPostgres(url, options.schema));
 }
 
-export function openMetadataStore(config: MetadataStoreConfig): Promise<MetadataStore> {
-  return open(connect(config));
+export async function openMetadataStore(config: MetadataStoreConfig): Promise<MetadataStore> {
+  return open(await connect(config));
 }
 
 /**
@@ -34,7 +33,7 @@ export function openMetadataStore(config: MetadataStoreConfig): Promise<Metadata
  * else the latest, and returns their names. Opening a store migrates to the latest anyway.
  */
 export async function migrateMetadataStore(config: MetadataStoreConfig, options: { readonly to?: string | undefined } = {}): Promise<string[]> {
-  const connection = connect(config);
+  const connection = await connect(config);
   try {
     return await migrate(connection.db, connection.dialect, { schema: connection.schema, target: options.to });
   } finally {
@@ -48,7 +47,7 @@ interface Connection {
   readonly schema?: string;
 }
 
-function connect(config: MetadataStoreConfig): Connection {
+async function connect(config: MetadataStoreConfig): Promise<Connection> {
   return config.kind === 'sqlite' ? connectSqlite(config.file) : connectPostgres(config.url, config.schema);
 }
 
@@ -71,9 +70,11 @@ function connectSqlite(file: string): Connection {
 // Goes unquoted into the connection's startup options.
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
-function connectPostgres(url: string, schema = 'public'): Connection {
+async function connectPostgres(url: string, schema = 'public'): Promise<Connection> {
   if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid PostgreSQL schema name "${schema}": use lower-case letters, digits and _`);
-  const pool = new pg.Pool({ connectionString: url, max: 10, options: `-c search_path=${schema}`, types: postgresTypes });
+  // Loaded only here: the embedded default never pays for pg's modules in memory or start-up time.
+  const { default: pg } = await import('pg');
+  const pool = new pg.Pool({ connectionString: url, max: 10, options: `-c search_path=${schema}`, types: postgresTypes(pg.types) });
   // An idle connection the server drops emits here; the pool discards it and the next query
   // opens a new one. Without a listener the process would exit.
   pool.on('error', () => undefined);
