@@ -235,6 +235,9 @@ describe('vulnerability scanning', () => {
       ['scan/basic', 'MANUAL', []],
     ]);
     expect(config.failures?.map((f) => [f.repositoryName, f.failureCode])).toEqual([['scan/none', 'REPOSITORY_NOT_FOUND']]);
+    // Enhanced scanning takes no manual scans, in any repository.
+    const manual = await sdkError(ecr.send(new StartImageScanCommand({ repositoryName: 'scan/manual', imageId: { imageTag: 'v1' } })));
+    expect([manual.name, manual.message]).toEqual(['ValidationException', 'This feature is disabled']);
     const image = await pushLayeredImage(wharf, 'scan/enhanced', 'v1');
     const out = await findingsWhen(ecr, 'scan/enhanced', image, (o) => o.imageScanStatus?.status === 'ACTIVE');
     const found = (out.imageScanFindings?.enhancedFindings ?? []).map((f) => {

@@ -32,7 +32,11 @@ const ImageInput = Type.Object(
   { additionalProperties: false },
 );
 
-/** StartImageScan: a manual basic scan, at most once per image per 24 hours. */
+/**
+ * StartImageScan: a manual basic scan, at most once per image per 24 hours. Under ENHANCED
+ * scanning ECR takes no manual scans (its user guide; the API reference calls this "a basic
+ * image vulnerability scan") and answers ValidationException "This feature is disabled".
+ */
 export const startImageScan = defineAction({
   name: 'StartImageScan',
   iamAction: 'ecr:StartImageScan',
@@ -42,6 +46,7 @@ export const startImageScan = defineAction({
     const repository = await findRepository(context, input);
     const image = await resolveImage(context, repository, input.imageId);
     await context.services.metadata.write(async (tx) => {
+      if ((await registryScanningConfiguration(tx)).scanType === 'ENHANCED') throw new RegistryError('VALIDATION', 'This feature is disabled');
       const now = context.services.clock.now();
       const manifest = await tx.manifests.get(repository.id, image.digest);
       if (!manifest || 'unsupported' in scannableLayers(manifest.mediaType, manifest.content)) {
