@@ -82,7 +82,12 @@ export class UploadService {
     }
   }
 
-  async #append(upload: Upload, chunk: Chunk): Promise<number> {
+  /**
+   * `recordOffset: false` is for a final chunk that is committed right after: the row is deleted
+   * by the commit, and if the commit fails the stored prefix is adopted on the next access
+   * (`#reconcile`), so one write transaction per push is saved.
+   */
+  async #append(upload: Upload, chunk: Chunk, { recordOffset = true } = {}): Promise<number> {
     if (chunk.start !== undefined && chunk.start !== upload.offset) {
       throw new RegistryError('UPLOAD_OUT_OF_ORDER', `chunk starts at ${chunk.start}; the upload holds ${upload.offset} bytes`, {
         detail: { offset: upload.offset },
@@ -117,7 +122,7 @@ export class UploadService {
       await this.options.metadata.write((tx) => tx.uploads.setOffset(upload.id, stored, this.options.clock.now()));
       throw err;
     }
-    await this.options.metadata.write((tx) => tx.uploads.setOffset(upload.id, offset, this.options.clock.now()));
+    if (recordOffset) await this.options.metadata.write((tx) => tx.uploads.setOffset(upload.id, offset, this.options.clock.now()));
     this.#hashes.put(upload.id, offset, hash);
     this.#rememberChunkSize(upload.id, received);
     return offset;
@@ -146,8 +151,10 @@ export class UploadService {
    * upload is discarded and nothing is stored.
    */
   async complete(repository: Repository, upload: Upload, expected: Digest, finalChunk?: Chunk): Promise<{ digest: Digest; size: number }> {
-    const size = finalChunk ? await this.append(upload, finalChunk) : upload.offset;
-    return this.#exclusive(upload, () => this.#commit(repository, { ...upload, offset: size }, expected));
+    return this.#exclusive(upload, async () => {
+      const size = finalChunk ? await this.#append(upload, finalChunk, { recordOffset: false }) : upload.offset;
+      return this.#commit(repository, { ...upload, offset: size }, expected);
+    });
   }
 
   async #commit(repository: Repository, upload: Upload, expected: Digest): Promise<{ digest: Digest; size: number }> {

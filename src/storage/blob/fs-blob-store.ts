@@ -43,8 +43,13 @@ export class FsBlobStore implements BlobStore {
 
   async startUpload(): Promise<string> {
     const key = randomUUID();
-    await mkdir(this.#uploads, { recursive: true, mode: DIR_MODE });
-    await (await open(this.#uploadPath(key), 'wx', FILE_MODE)).close();
+    const create = async (): Promise<void> => (await open(this.#uploadPath(key), 'wx', FILE_MODE)).close();
+    // The directory exists after the first upload: make it only when the file cannot be created.
+    await create().catch(async (err: unknown) => {
+      if (!isNotFound(err)) throw err;
+      await mkdir(this.#uploads, { recursive: true, mode: DIR_MODE });
+      await create();
+    });
     return key;
   }
 
