@@ -63,23 +63,37 @@ export class FsBlobStore implements BlobStore {
       }
       // Socket reads arrive as ~64 KiB pieces; writing each one costs a thread-pool round trip
       // and a syscall, which dominated the CPU of a large push. Pieces are gathered into one
-      // writev of WRITE_BATCH_BYTES. What is batched but unwritten when the body fails is not
+      // writev of WRITE_BATCH_BYTES, and the next batch is gathered while that write runs (one
+      // write in flight, in order). What is batched but unwritten when the body fails is not
       // stored: the upload holds a prefix of the body, as the seam promises.
       let position = offset;
       let batch: Uint8Array[] = [];
       let batched = 0;
+      let writing: Promise<void> = Promise.resolve();
       const flush = async (): Promise<void> => {
-        await writeFully(file, batch, position);
+        const buffers = batch;
+        const at = position;
         position += batched;
         batch = [];
         batched = 0;
+        await writing;
+        writing = writeFully(file, buffers, at);
+        // Observed here so a failure while the next batch is gathered is not an unhandled
+        // rejection; it is rethrown where `writing` is awaited.
+        writing.catch(() => undefined);
       };
-      for await (const data of body) {
-        batch.push(data);
-        batched += data.length;
-        if (batched >= WRITE_BATCH_BYTES) await flush();
+      try {
+        for await (const data of body) {
+          batch.push(data);
+          batched += data.length;
+          if (batched >= WRITE_BATCH_BYTES) await flush();
+        }
+        if (batched > 0) await flush();
+        await writing;
+      } catch (err) {
+        await writing.catch(() => undefined);
+        throw err;
       }
-      if (batched > 0) await flush();
       return position;
     } finally {
       await file.close();
