@@ -50,16 +50,100 @@ export function matchSbom(sbom: Sbom, advisoriesFor: AdvisoriesFor, mode: ScanMo
   const findings = new Map<string, Finding>();
   for (const p of sbom.packages) {
     if (mode === 'BASIC' && p.type !== 'os') continue;
-    const { key, version } = advisoryIdentity(p);
-    for (const advisory of advisoriesFor(key)) {
-      if (advisory.withdrawn !== undefined) continue;
-      const id = `${advisory.id}\u0000${p.purl}`;
-      if (findings.has(id)) continue;
-      const affected = (advisory.affected ?? []).find((a) => namesPackage(a, key) && isAffected(version, a));
-      if (affected) findings.set(id, finding(advisory, affected, p, version));
-    }
+    for (const f of packageFindings(p, advisoriesFor)) if (!findings.has(findingId(f))) findings.set(findingId(f), f);
   }
   return [...findings.values()].sort(compareFindings);
+}
+
+/** The findings of one package, in its advisories' order (matchSbom keeps the first per advisory and purl). */
+function packageFindings(p: Package, advisoriesFor: AdvisoriesFor): Finding[] {
+  const { key, version } = advisoryIdentity(p);
+  const found: Finding[] = [];
+  for (const advisory of advisoriesFor(key)) {
+    if (advisory.withdrawn !== undefined) continue;
+    const affected = (advisory.affected ?? []).find((a) => namesPackage(a, key) && isAffected(version, a));
+    if (affected) found.push(finding(advisory, affected, p, version));
+  }
+  return found;
+}
+
+function findingId(f: Finding): string {
+  return `${f.vulnerabilityId}\u0000${f.package.purl}`;
+}
+
+/** Findings as stored: the JSON and what the scan records beside it. */
+export interface MatchedFindings {
+  /** Exactly `JSON.stringify(matchSbom(…))`. */
+  readonly json: string;
+  readonly count: number;
+  readonly severityCounts: Record<string, number>;
+}
+
+/** The Package fields a finding copies or its match depends on: packages equal in these have the same findings. */
+const PACKAGE_FIELDS = ['name', 'version', 'type', 'ecosystem', 'packageManager', 'purl', 'sourceName', 'sourceVersion'] as const;
+// Compile-time check that PACKAGE_FIELDS (with locations) covers FindingPackage.
+const coversFindingPackage: Exclude<keyof FindingPackage, (typeof PACKAGE_FIELDS)[number] | 'locations'> extends never ? true : never = true;
+void coversFindingPackage;
+
+function samePackage(a: Package, b: Package): boolean {
+  return PACKAGE_FIELDS.every((f) => a[f] === b[f]) && a.locations.length === b.locations.length && a.locations.every((l, i) => l === b.locations[i]);
+}
+
+/** A finding with what matching many SBOMs needs of it, worked out once. */
+interface MemoFinding {
+  readonly finding: Finding;
+  readonly json: string;
+  readonly id: string;
+  readonly order: SortFields;
+}
+
+/**
+ * matchSbom for many SBOMs against one unchanging set of advisories (a rescan, where images share
+ * most packages): each distinct package is matched and its findings serialised once, so the cost
+ * follows distinct packages rather than images × packages. The memo is dropped when it grows past
+ * MEMO_LIMIT packages, which bounds memory whatever the number of images.
+ */
+export class SbomMatcher {
+  static readonly MEMO_LIMIT = 200_000;
+  readonly #byPurl = new Map<string, { readonly pkg: Package; readonly findings: readonly MemoFinding[] }[]>();
+  #memoised = 0;
+
+  constructor(
+    private readonly advisoriesFor: AdvisoriesFor,
+    private readonly mode: ScanMode,
+  ) {}
+
+  match(sbom: Sbom): MatchedFindings {
+    const seen = new Set<string>();
+    const chosen: MemoFinding[] = [];
+    for (const p of sbom.packages) {
+      if (this.mode === 'BASIC' && p.type !== 'os') continue;
+      for (const m of this.#findingsOf(p)) {
+        if (seen.has(m.id)) continue;
+        seen.add(m.id);
+        chosen.push(m);
+      }
+    }
+    chosen.sort((a, b) => compareSortFields(a.order, b.order));
+    // JSON.stringify of an array is its elements' serialisations, comma-separated, in brackets.
+    return { json: `[${chosen.map((m) => m.json).join(',')}]`, count: chosen.length, severityCounts: severityCounts(chosen.map((m) => m.finding)) };
+  }
+
+  #findingsOf(p: Package): readonly MemoFinding[] {
+    const bucket = this.#byPurl.get(p.purl);
+    const known = bucket?.find((entry) => samePackage(entry.pkg, p));
+    if (known) return known.findings;
+    const findings = packageFindings(p, this.advisoriesFor).map((finding) => ({ finding, json: JSON.stringify(finding), id: findingId(finding), order: sortFields(finding) }));
+    if (++this.#memoised > SbomMatcher.MEMO_LIMIT) {
+      this.#byPurl.clear();
+      this.#memoised = 1;
+    }
+    const entry = { pkg: p, findings };
+    const current = this.#byPurl.get(p.purl);
+    if (current) current.push(entry);
+    else this.#byPurl.set(p.purl, [entry]);
+    return findings;
+  }
 }
 
 function namesPackage(affected: OsvAffected, key: PackageKey): boolean {
@@ -113,14 +197,25 @@ function finding(advisory: OsvAdvisory, affected: OsvAffected, p: Package, versi
   };
 }
 
-function compareFindings(a: Finding, b: Finding): number {
+/** What findings sort by: severity (worst first), advisory, package name, purl. */
+interface SortFields {
+  readonly rank: number;
+  readonly id: string;
+  readonly name: string;
+  readonly purl: string;
+}
+
+function sortFields(f: Finding): SortFields {
+  return { rank: SEVERITY_ORDER.indexOf(f.severity), id: f.vulnerabilityId, name: f.package.name, purl: f.package.purl };
+}
+
+function compareSortFields(a: SortFields, b: SortFields): number {
   const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
-  return (
-    SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
-    cmp(a.vulnerabilityId, b.vulnerabilityId) ||
-    cmp(a.package.name, b.package.name) ||
-    cmp(a.package.purl, b.package.purl)
-  );
+  return a.rank - b.rank || cmp(a.id, b.id) || cmp(a.name, b.name) || cmp(a.purl, b.purl);
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return compareSortFields(sortFields(a), sortFields(b));
 }
 
 /** ECR's findingSeverityCounts: the severities present, with how many findings have each. */

@@ -7,7 +7,7 @@ import type { OsvAdvisory } from './advisories/osv.js';
 import { advisoryPackageKeys, keyString, type PackageKey } from './advisory-keys.js';
 import { DEFAULT_CATALOGERS, type Cataloger } from './catalogers/index.js';
 import { catalogImage, type LayerBlob } from './layers.js';
-import { matchSbom, sbomPackageKeys, severityCounts } from './match.js';
+import { SbomMatcher, sbomPackageKeys } from './match.js';
 import type { Sbom } from './sbom.js';
 import { parseScanningConfiguration, repositoryScanning, SCANNING_CONFIGURATION_KEY, type RegistryScanningConfiguration } from './scanning-config.js';
 
@@ -105,7 +105,8 @@ export class ScanService {
     await metadata.write(async (tx) => {
       const version = await tx.advisories.currentVersion();
       await cache.prefetch(tx, sbomPackageKeys(sbom, scanType));
-      await this.#complete(tx, { repositoryId: job.repositoryId, digest: job.digest }, sbom, scanType, cache, version);
+      const matcher = new SbomMatcher((key) => cache.lookup(key), scanType);
+      await this.#complete(tx, { repositoryId: job.repositoryId, digest: job.digest }, sbom, scanType, matcher, version);
     });
   }
 
@@ -115,7 +116,8 @@ export class ScanService {
    * SBOM names a package that an advisory added or changed since its version names (before or
    * after the change) can see different findings: those are re-matched, and so are scans of
    * another mode or of unknown version or packages. The rest keep their findings and are marked
-   * current, a statement per page. Returns counts.
+   * current, a statement per page. One SbomMatcher serves the whole pass: a package many images
+   * carry is matched and serialised once. Returns counts.
    */
   async rescan(): Promise<{ rematched: number; unaffected: number; changed: number }> {
     const { metadata, clock } = this.options;
@@ -126,6 +128,7 @@ export class ScanService {
       const { version, config } = await metadata.read(async (tx) => ({ version: await tx.advisories.currentVersion(), config: await registryScanningConfiguration(tx) }));
       if (!version) return { rematched, unaffected, changed };
       const cache = new AdvisoryCache();
+      const matcher = new SbomMatcher((key) => cache.lookup(key), config.scanType);
       const changes = new ChangedPackages(version.version);
       const affected = (scan: StaleScan) =>
         scan.vulnDbVersion === undefined ||
@@ -143,12 +146,11 @@ export class ScanService {
           await changes.load(tx, Math.min(...due.map((s) => s.vulnDbVersion ?? version.version)));
           const found: { scan: StaleScan; sbom: Sbom }[] = [];
           const current: StaleScan[] = [];
-          for (const scan of due) {
-            if (!affected(scan)) {
-              current.push(scan);
-              continue;
-            }
-            const text = await tx.scans.getSbom(scan.digest);
+          const rematch: StaleScan[] = [];
+          for (const scan of due) (affected(scan) ? rematch : current).push(scan);
+          const texts = await tx.scans.getSboms(rematch.map((s) => s.digest));
+          for (const scan of rematch) {
+            const text = texts.get(scan.digest);
             if (text !== undefined) found.push({ scan, sbom: JSON.parse(text) as Sbom });
           }
           await cache.prefetch(tx, found.flatMap((f) => sbomPackageKeys(f.sbom, config.scanType)));
@@ -158,7 +160,7 @@ export class ScanService {
           for (const { scan, sbom } of sboms) {
             rematched++;
             if (scan.packages === undefined) await tx.scans.setSbomPackages(scan.digest, sbomLookupKeys(sbom));
-            if (await this.#complete(tx, scan, sbom, config.scanType, cache, version, scan.repositoryName)) changed++;
+            if (await this.#complete(tx, scan, sbom, config.scanType, matcher, version, scan.repositoryName)) changed++;
           }
           await tx.scans.markCurrent(current, { scanType: config.scanType, vulnDbVersion: version.version, sourceUpdatedAt: version.importedAt }, clock.now());
           unaffected += current.length;
@@ -174,17 +176,16 @@ export class ScanService {
     scan: { repositoryId: number; digest: Digest },
     sbom: Sbom,
     scanType: ScanType,
-    cache: AdvisoryCache,
+    matcher: SbomMatcher,
     version: { version: number; importedAt: Date } | undefined,
     repositoryName?: string,
   ): Promise<boolean> {
     const now = this.options.clock.now();
-    const findings = matchSbom(sbom, (key) => cache.lookup(key), scanType);
-    const counts = severityCounts(findings);
+    const { json, count, severityCounts: counts } = matcher.match(sbom);
     const changed = await tx.scans.complete(
       scan.repositoryId,
       scan.digest,
-      { scanType, findings: JSON.stringify(findings), severityCounts: counts, vulnDbVersion: version?.version ?? 0, sourceUpdatedAt: version?.importedAt },
+      { scanType, findings: json, severityCounts: counts, vulnDbVersion: version?.version ?? 0, sourceUpdatedAt: version?.importedAt },
       now,
     );
     if (changed) {
@@ -193,7 +194,7 @@ export class ScanService {
         type: 'image.scan.findings-changed',
         actor: 'scanner',
         repository: repositoryName,
-        detail: { imageDigest: scan.digest, findingSeverityCounts: counts, findings: findings.length, vulnDbVersion: version?.version ?? 0 },
+        detail: { imageDigest: scan.digest, findingSeverityCounts: counts, findings: count, vulnDbVersion: version?.version ?? 0 },
       });
     }
     return changed;

@@ -99,12 +99,13 @@ export function describeScanningRecords(name: string, database: () => Promise<Me
       expect(await store.read((tx) => tx.advisories.currentVersion())).toEqual({ version: 2, importedAt: T1, added: 0, updated: 1 });
     });
 
-    it('keeps one SBOM per digest', async () => {
+    it('keeps one SBOM per digest, read one or many at a time', async () => {
       const digest = digestOf(Buffer.from('x'));
       expect(await store.read((tx) => tx.scans.getSbom(digest))).toBeUndefined();
       await store.write((tx) => tx.scans.putSbom(digest, '{"packages":[]}', [], T0));
       await store.write((tx) => tx.scans.putSbom(digest, '{"packages":[1]}', [{ ecosystem: 'npm', name: 'a' }], T1));
       expect(await store.read((tx) => tx.scans.getSbom(digest))).toBe('{"packages":[1]}');
+      expect(await store.read((tx) => tx.scans.getSboms([digest, digestOf(Buffer.from('never cataloged'))]))).toEqual(new Map([[digest, '{"packages":[1]}']]));
     });
 
     it('tracks a scan from IN_PROGRESS to COMPLETE, counting changed findings, and stamps manual scans', async () => {

@@ -602,6 +602,8 @@ export interface PackageNames {
 export interface ScanRecords {
   /** The SBOM JSON of an image manifest, if it was cataloged. */
   getSbom(digest: Digest): Promise<string | undefined>;
+  /** The SBOM JSON of each of the image manifests that was cataloged. */
+  getSboms(digests: readonly Digest[]): Promise<Map<Digest, string>>;
   /** Stores an image's SBOM with the packages it is looked up by (as AdvisoryRecords names them). */
   putSbom(digest: Digest, sbom: string, packages: readonly AdvisoryPackageKey[], now: Date): Promise<void>;
   /** Records the packages of an SBOM stored without them (before they were recorded). */

@@ -47,6 +47,10 @@ export function scanRecords(db: Db): ScanRecords {
     async getSbom(digest) {
       return (await db.selectFrom('image_sboms').select('sbom').where('digest', '=', digest).executeTakeFirst())?.sbom;
     },
+    async getSboms(digests) {
+      const rows = await inChunks(digests, (chunk) => db.selectFrom('image_sboms').select(['digest', 'sbom']).where('digest', 'in', chunk).execute());
+      return new Map(rows.map((r) => [r.digest, r.sbom]));
+    },
     async putSbom(digest, sbom, packages, now) {
       await db
         .insertInto('image_sboms')
@@ -95,24 +99,30 @@ export function scanRecords(db: Db): ScanRecords {
       }
     },
     async complete(repositoryId, digest, outcome, now) {
+      // Whether findings were stored, not what they say: the comparison happens in the database,
+      // so findings (hundreds of KiB for a large image) are not read back on every re-match.
       const before = await scanWithFindings()
-        .select(['f.findings', 'image_scans.completed_at'])
+        .select(['image_scans.completed_at', 'f.digest as stored'])
         .where('image_scans.repository_id', '=', repositoryId)
         .where('image_scans.digest', '=', digest)
         .executeTakeFirst();
-      const changed = before?.completed_at != null && before.findings !== null && before.findings !== outcome.findings;
-      await upsert(repositoryId, digest, { ...completedColumns(outcome), severity_counts: JSON.stringify(outcome.severityCounts), completed_at: now.getTime() }, now);
-      if (before?.findings !== outcome.findings) {
-        await db
-          .insertInto('image_scan_findings')
-          .values({ ...key(repositoryId, digest), findings: outcome.findings })
-          .onConflict((oc) => oc.columns(['repository_id', 'digest']).doUpdateSet({ findings: outcome.findings }))
-          .execute();
-      }
-      if (changed) {
+      const columns = { ...completedColumns(outcome), severity_counts: JSON.stringify(outcome.severityCounts), completed_at: now.getTime() };
+      if (!before) await upsert(repositoryId, digest, columns, now);
+      const written = await db
+        .insertInto('image_scan_findings')
+        .values({ ...key(repositoryId, digest), findings: outcome.findings })
+        .onConflict((oc) =>
+          oc
+            .columns(['repository_id', 'digest'])
+            .doUpdateSet({ findings: outcome.findings })
+            .where('image_scan_findings.findings', '<>', outcome.findings),
+        )
+        .executeTakeFirst();
+      const changed = before?.completed_at != null && before.stored !== null && Number(written.numInsertedOrUpdatedRows ?? 0) > 0;
+      if (before) {
         await db
           .updateTable('image_scans')
-          .set((eb) => ({ findings_changes: eb('findings_changes', '+', 1) }))
+          .set((eb) => ({ ...columns, updated_at: now.getTime(), ...(changed ? { findings_changes: eb('findings_changes', '+', 1) } : {}) }))
           .where('repository_id', '=', repositoryId)
           .where('digest', '=', digest)
           .execute();
