@@ -17,7 +17,7 @@ import type { Authorizer } from './policy/authorizer.js';
 import { BlobService } from './services/blob-service.js';
 import { IamService } from './services/iam-service.js';
 import { ManifestService } from './services/manifest-service.js';
-import { enqueueScansOnPush, ScanService } from './scanner/scan-service.js';
+import { enqueueScansOnPush, lazyScanService } from './scanner/scan-queue.js';
 import { registerSbomRoute } from './http/sbom-route.js';
 import { PullRecorder } from './services/pull-recorder.js';
 import { RepositoryService } from './services/repository-service.js';
@@ -111,7 +111,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     failedAuthLimiter,
   });
 
-  registerSbomRoute(app, { metadata: deps.metadata, scanner: new ScanService(stores), clock: deps.clock, authenticator, authorizer: deps.authorizer });
+  registerSbomRoute(app, { metadata: deps.metadata, scanner: lazyScanService(stores), clock: deps.clock, authenticator, authorizer: deps.authorizer });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.setNotFoundHandler((request, reply) => {

@@ -12,8 +12,7 @@ import { JobRunner } from './jobs/job-runner.js';
 import { GcService } from './services/gc-service.js';
 import { LifecycleService } from './services/lifecycle-service.js';
 import { ManifestService } from './services/manifest-service.js';
-import { RESCAN_QUEUE } from './scanner/advisories/import.js';
-import { SCAN_QUEUE, ScanService, type ScanJob } from './scanner/scan-service.js';
+import { lazyScanService, RESCAN_QUEUE, SCAN_QUEUE, type ScanJob } from './scanner/scan-queue.js';
 import { FsBlobStore } from './storage/blob/fs-blob-store.js';
 import { migrateMetadataStore, openMetadataStore, type MetadataStoreConfig } from './storage/metadata/open.js';
 
@@ -186,7 +185,7 @@ async function serve(config: Config): Promise<void> {
 
   const gc = gcService(config, stores);
   const lifecycle = new LifecycleService({ metadata: stores.metadata, clock: systemClock, manifests: new ManifestService({ metadata: stores.metadata, clock: systemClock }) });
-  const scanner = new ScanService({ ...stores, clock: systemClock });
+  const scanner = lazyScanService({ ...stores, clock: systemClock });
   const jobs = new JobRunner({
     metadata: stores.metadata,
     clock: systemClock,
@@ -207,10 +206,10 @@ async function serve(config: Config): Promise<void> {
           app.log.info({ expired: applied.filter((d) => d.action === 'EXPIRE' && d.outcome === 'done').length, archived: applied.filter((d) => d.action === 'TRANSITION' && d.outcome === 'done').length }, 'lifecycle policies applied');
         },
       },
-      { queue: SCAN_QUEUE, run: (payload) => scanner.scan(payload as ScanJob) },
+      { queue: SCAN_QUEUE, run: async (payload) => (await scanner()).scan(payload as ScanJob) },
       {
         queue: RESCAN_QUEUE,
-        run: async () => app.log.info({ rescan: await scanner.rescan() }, 'continuous scan re-matched stored SBOMs'),
+        run: async () => app.log.info({ rescan: await (await scanner()).rescan() }, 'continuous scan re-matched stored SBOMs'),
       },
     ],
     schedules: [

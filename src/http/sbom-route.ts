@@ -13,7 +13,7 @@ import { sendOciError } from './plugins/oci-errors.js';
  */
 export function registerSbomRoute(
   app: FastifyInstance,
-  deps: { metadata: MetadataStore; scanner: ScanService; clock: Clock; authenticator: Authenticator; authorizer: Authorizer },
+  deps: { metadata: MetadataStore; scanner: () => Promise<ScanService>; clock: Clock; authenticator: Authenticator; authorizer: Authorizer },
 ): void {
   app.get('/wharf/v1/sbom/*', async (request, reply) => {
     try {
@@ -21,7 +21,7 @@ export function registerSbomRoute(
       const reference = decodeURIComponent((request.params as { '*': string })['*']);
       const format = parseSbomFormat((request.query as Record<string, string | undefined>).format);
       await authorize(deps.authorizer, { principal, action: 'ecr:BatchGetImage', repository: parseImageReference(reference).name, sourceIp: request.ip });
-      const document = await exportSbom(deps, reference, format);
+      const document = await exportSbom({ metadata: deps.metadata, scanner: await deps.scanner(), clock: deps.clock }, reference, format);
       return reply.type(format === 'spdx' ? 'application/spdx+json' : 'application/vnd.cyclonedx+json').send(JSON.stringify(document));
     } catch (err) {
       return sendOciError(request, reply, err);

@@ -6,7 +6,7 @@ import type { ImageSummary, MetadataTx, Repository, StoredManifest } from '../..
 import { epochSeconds, type ActionContext } from './action.js';
 import { registryIdOf } from './ecr-inputs.js';
 import { findingsSummaryWire, imageScanStatusWire } from './scan-wire.js';
-import { registryScanningConfiguration } from '../../scanner/scan-service.js';
+import { registryScanningConfiguration } from '../../scanner/scan-queue.js';
 import { repositoryScanning } from '../../scanner/scanning-config.js';
 
 export const TagStatusSchema = Type.Union([Type.Literal('TAGGED'), Type.Literal('UNTAGGED'), Type.Literal('ANY')]);

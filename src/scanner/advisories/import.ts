@@ -1,6 +1,7 @@
 import type { Clock } from '../../domain/clock.js';
 import type { MetadataStore, NewAdvisory, VulnDbVersion } from '../../storage/metadata/metadata-store.js';
 import { advisoryPackageKeys } from '../advisory-keys.js';
+import { RESCAN_QUEUE } from '../scan-queue.js';
 import type { OsvAdvisory } from './osv.js';
 import { advisorySources } from './sources.js';
 
@@ -28,8 +29,6 @@ export interface ImportResult extends ImportProgress {
 
 const BATCH = 500;
 const MAX_PROBLEMS = 20;
-
-export const RESCAN_QUEUE = 'rescan';
 
 export async function importAdvisories(
   options: { readonly metadata: MetadataStore; readonly clock: Clock; readonly onProgress?: (p: Readonly<ImportProgress>) => void },

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { Digest } from '../../../domain/digest.js';
 import { RegistryError } from '../../../errors/registry-error.js';
 import type { Finding } from '../../../scanner/match.js';
-import { enqueueScan, registryScanningConfiguration, scannableLayers } from '../../../scanner/scan-service.js';
+import { enqueueScan, registryScanningConfiguration, scannableLayers } from '../../../scanner/scan-queue.js';
 import { repositoryScanning, SCANNING_CONFIGURATION_KEY, type RegistryScanningConfiguration } from '../../../scanner/scanning-config.js';
 import type { Repository } from '../../../storage/metadata/metadata-store.js';
 import { defineAction, type ActionContext } from '../action.js';
