@@ -9,6 +9,9 @@ export const RegistryIdSchema = Type.String({ pattern: '^[0-9]{12}$' });
 export const RepositoryNameSchema = Type.String({ minLength: 2, maxLength: 256 });
 
 /** The repository an action addresses, or RepositoryNotFoundException worded as ECR words it. */
+/** The resource of an action on one repository: its name (what IAM policies and ARNs name). */
+export const repositoryOf = (input: { repositoryName: string }): string => input.repositoryName;
+
 export async function findRepository(context: ActionContext, input: { registryId?: string | undefined; repositoryName: string }): Promise<Repository> {
   const registryId = input.registryId ?? context.services.config.accountId;
   const notFound = () =>

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { parseDigest, type Digest } from '../../domain/digest.js';
 import { isValidTag } from '../../domain/names.js';
+import { RegistryError } from '../../errors/registry-error.js';
 import type { Repository } from '../../storage/metadata/metadata-store.js';
 import type { ActionContext } from './action.js';
 
@@ -124,4 +125,19 @@ export function imageNotFoundMessage(context: ActionContext, repository: Reposit
     `The image with imageId {imageDigest:'${id.imageDigest ?? 'null'}', imageTag:'${id.imageTag ?? 'null'}'} does not exist ` +
     `within the repository with name '${repository.name}' in the registry with id '${context.services.config.accountId}'`
   );
+}
+
+/** A lookup failure as the error that fails the whole call: the image is not found, or the id is invalid. */
+export function imageLookupError(context: ActionContext, repository: Repository, failure: ImageFailure): RegistryError {
+  if (failure.failureCode === 'ImageNotFound' || failure.failureCode === 'ImageTagDoesNotMatchDigest') {
+    return new RegistryError('MANIFEST_UNKNOWN', imageNotFoundMessage(context, repository, failure.imageId));
+  }
+  return new RegistryError('INVALID_PARAMETER', failure.failureReason);
+}
+
+/** The one image an action names, or the error ECR answers when it cannot be resolved. */
+export async function resolveImageId(context: ActionContext, repository: Repository, imageId: ImageId): Promise<FoundImage> {
+  const [lookup] = await lookupImageIds(context, repository, [imageId]);
+  if ('failure' in lookup!) throw imageLookupError(context, repository, lookup.failure);
+  return lookup!.found;
 }

@@ -1,16 +1,17 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { digestOf, parseDigest, type Digest } from '../../../domain/digest.js';
+import { parseDigest, type Digest } from '../../../domain/digest.js';
 import { parseManifest } from '../../../domain/manifest.js';
 import { bareMediaType } from '../../../domain/media-types.js';
 import { isValidTag, type Reference } from '../../../domain/names.js';
 import { isRegistryError, RegistryError } from '../../../errors/registry-error.js';
 import type { Repository } from '../../../storage/metadata/metadata-store.js';
 import { defineAction, type ActionContext } from '../action.js';
-import { findRepository, registryIdOf, RegistryIdSchema, RepositoryNameSchema } from '../ecr-inputs.js';
+import { DEFAULT_MAX_RESULTS, MaxResultsSchema } from '../paging.js';
+import { findRepository, registryIdOf, RegistryIdSchema, RepositoryNameSchema, repositoryOf } from '../ecr-inputs.js';
 import {
   ImageIdentifierListSchema,
   imageFailure,
-  imageNotFoundMessage,
+  imageLookupError,
   lookupImageIds,
   uniqueImageIds,
   wireImageId,
@@ -20,9 +21,7 @@ import { imageDetails, imagesFrom, isActive, ImageStatusFilterSchema, matchesIma
 import { decodeListingCursor, encodeNextToken, takePage } from '../pagination.js';
 
 /** ECR's page size when a listing is called without maxResults. */
-const DEFAULT_PAGE_SIZE = 100;
 
-const repositoryOf = (input: { repositoryName: string }) => input.repositoryName;
 
 /** DescribeImages' and ListImages' `filter`. */
 const ImageListFilterSchema = Type.Optional(
@@ -35,7 +34,7 @@ const DescribeImagesInput = Type.Object(
     repositoryName: RepositoryNameSchema,
     imageIds: Type.Optional(ImageIdentifierListSchema),
     nextToken: Type.Optional(Type.String()),
-    maxResults: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    maxResults: Type.Optional(MaxResultsSchema),
     filter: ImageListFilterSchema,
   },
   { additionalProperties: false },
@@ -59,7 +58,8 @@ export const describeImages = defineAction({
       }
       const digests: Digest[] = [];
       for (const lookup of await lookupImageIds(context, repository, uniqueImageIds(input.imageIds))) {
-        if ('failure' in lookup) throw describeFailure(context, repository, lookup.failure);
+        // An id DescribeImages cannot resolve fails the whole call.
+        if ('failure' in lookup) throw imageLookupError(context, repository, lookup.failure);
         if (!digests.includes(lookup.found.digest)) digests.push(lookup.found.digest);
       }
       const images = await context.services.metadata.read(async (tx) => Promise.all(digests.map((d) => tx.manifests.getImage(repository.id, d))));
@@ -69,7 +69,7 @@ export const describeImages = defineAction({
     const tagStatus = input.filter?.tagStatus ?? 'ANY';
     const imageStatus = input.filter?.imageStatus;
     const source = filtered(imagesFrom(context, repository, after), (i) => matchesTagStatus(i, tagStatus) && matchesImageStatus(i, imageStatus));
-    const page = await takePage(source, input.maxResults ?? DEFAULT_PAGE_SIZE);
+    const page = await takePage(source, input.maxResults ?? DEFAULT_MAX_RESULTS);
     const last = page.items.at(-1);
     return {
       imageDetails: await imageDetails(context, repository, page.items),
@@ -77,14 +77,6 @@ export const describeImages = defineAction({
     };
   },
 });
-
-/** An id DescribeImages cannot resolve fails the whole call. */
-function describeFailure(context: ActionContext, repository: Repository, failure: ImageFailure): RegistryError {
-  if (failure.failureCode === 'ImageNotFound' || failure.failureCode === 'ImageTagDoesNotMatchDigest') {
-    return new RegistryError('MANIFEST_UNKNOWN', imageNotFoundMessage(context, repository, failure.imageId));
-  }
-  return new RegistryError('INVALID_PARAMETER', failure.failureReason);
-}
 
 async function* filtered<T>(source: AsyncIterable<T>, keep: (item: T) => boolean): AsyncGenerator<T> {
   for await (const item of source) if (keep(item)) yield item;
@@ -95,7 +87,7 @@ const ListImagesInput = Type.Object(
     registryId: Type.Optional(RegistryIdSchema),
     repositoryName: RepositoryNameSchema,
     nextToken: Type.Optional(Type.String()),
-    maxResults: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    maxResults: Type.Optional(MaxResultsSchema),
     filter: ImageListFilterSchema,
   },
   { additionalProperties: false },
@@ -125,7 +117,7 @@ export const listImages = defineAction({
         if (tagStatus !== 'TAGGED' && image.tags.length === 0) yield { imageDigest: image.digest };
       }
     }
-    const page = await takePage(entries(), input.maxResults ?? DEFAULT_PAGE_SIZE);
+    const page = await takePage(entries(), input.maxResults ?? DEFAULT_MAX_RESULTS);
     const last = page.items.at(-1);
     const next = last && { listing: 'ListImages', after: last.imageDigest, ...(last.imageTag === undefined ? {} : { tag: last.imageTag }) };
     return { imageIds: page.items, ...(page.more && next ? { nextToken: encodeNextToken(next) } : {}) };
@@ -261,7 +253,7 @@ export const putImage = defineAction({
     if (input.imageManifestMediaType === undefined && !declaresMediaType(content)) {
       throw new RegistryError('INVALID_PARAMETER', "Invalid parameter at 'imageManifestMediaType': required when the image manifest has no mediaType field");
     }
-    const digest = digestOf(content);
+    const digest = manifest.digest;
     if (input.imageDigest !== undefined && input.imageDigest !== digest) {
       throw new RegistryError('IMAGE_DIGEST_MISMATCH', `The specified image digest '${input.imageDigest}' does not match the digest '${digest}' calculated for the image manifest`);
     }

@@ -5,7 +5,7 @@ import { isRegistryError, RegistryError } from '../../../errors/registry-error.j
 import type { Repository, Upload } from '../../../storage/metadata/metadata-store.js';
 import { defineAction, type ActionContext } from '../action.js';
 import { awsErrorDetail } from '../aws-json.js';
-import { findRepository, registryIdOf, RegistryIdSchema, RepositoryNameSchema } from '../ecr-inputs.js';
+import { findRepository, registryIdOf, RegistryIdSchema, RepositoryNameSchema, repositoryOf } from '../ecr-inputs.js';
 
 /**
  * ECR's layer API: the same UploadService and BlobService as the data plane's blob endpoints,
@@ -21,7 +21,6 @@ export const MAX_PART_BYTES = 20 * 1024 * 1024;
 const MAX_PART_BASE64 = Math.ceil(MAX_PART_BYTES / 3) * 4;
 const UPLOAD_LAYER_PART_BODY_LIMIT = MAX_PART_BASE64 + 64 * 1024;
 
-const repositoryOf = (input: { repositoryName: string }) => input.repositoryName;
 const UploadIdSchema = Type.String({ pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' });
 
 /** BatchCheckLayerAvailability: AVAILABLE (with size) when the layer is linked to the repository, else UNAVAILABLE. */

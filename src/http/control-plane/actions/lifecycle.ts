@@ -4,8 +4,8 @@ import { filterPreviewResults, type LifecyclePreviewResult } from '../../../life
 import { LifecycleService, type StoredPreviewResults } from '../../../services/lifecycle-service.js';
 import type { Repository } from '../../../storage/metadata/metadata-store.js';
 import { defineAction, epochSeconds, type ActionContext } from '../action.js';
-import { findRepository, registryIdOf, RegistryIdSchema, RepositoryNameSchema } from '../ecr-inputs.js';
-import { ImageIdentifierSchema, imageNotFoundMessage, lookupImageIds, wireImageId, type ImageId } from '../image-ids.js';
+import { findRepository, registryIdOf, RegistryIdSchema, RepositoryNameSchema, repositoryOf } from '../ecr-inputs.js';
+import { ImageIdentifierSchema, resolveImageId, wireImageId, type ImageId } from '../image-ids.js';
 import { decodeListingCursor, encodeNextToken, takePage } from '../pagination.js';
 
 /**
@@ -16,7 +16,6 @@ import { decodeListingCursor, encodeNextToken, takePage } from '../pagination.js
  * IN_PROGRESS and a second start gets LifecyclePolicyPreviewInProgressException.
  */
 
-const repositoryOf = (input: { repositoryName: string }) => input.repositoryName;
 const PolicyTextSchema = Type.String({ minLength: 1, maxLength: 30720 });
 const RepositoryInput = { registryId: Type.Optional(RegistryIdSchema), repositoryName: RepositoryNameSchema };
 
@@ -168,14 +167,7 @@ export const updateImageStorageClass = defineAction({
   resource: repositoryOf,
   async handle(input, context) {
     const repository = await findRepository(context, input);
-    const [lookup] = await lookupImageIds(context, repository, [input.imageId]);
-    if (!lookup || 'failure' in lookup) {
-      if (lookup?.failure.failureCode === 'ImageNotFound' || lookup?.failure.failureCode === 'ImageTagDoesNotMatchDigest') {
-        throw new RegistryError('MANIFEST_UNKNOWN', imageNotFoundMessage(context, repository, input.imageId));
-      }
-      throw new RegistryError('INVALID_PARAMETER', lookup?.failure.failureReason ?? 'invalid imageId');
-    }
-    const { digest, tag } = lookup.found;
+    const { digest, tag } = await resolveImageId(context, repository, input.imageId);
     await lifecycleService(context).setStorageClass(repository, digest, input.targetStorageClass, context.principal.arn);
     return {
       registryId: registryIdOf(context),

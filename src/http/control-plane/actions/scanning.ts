@@ -1,31 +1,18 @@
 import { Type } from '@sinclair/typebox';
-import type { Digest } from '../../../domain/digest.js';
 import { RegistryError } from '../../../errors/registry-error.js';
 import type { Finding } from '../../../scanner/match.js';
 import { enqueueScan, registryScanningConfiguration, scannableLayers } from '../../../scanner/scan-queue.js';
 import { repositoryScanning, SCANNING_CONFIGURATION_KEY, type RegistryScanningConfiguration } from '../../../scanner/scanning-config.js';
-import type { Repository } from '../../../storage/metadata/metadata-store.js';
-import { defineAction, type ActionContext } from '../action.js';
-import { findRepository, registryIdOf, RegistryIdSchema, RepositoryNameSchema } from '../ecr-inputs.js';
-import { ImageIdentifierSchema, imageNotFoundMessage, lookupImageIds, wireImageId, type ImageId } from '../image-ids.js';
+import { defineAction } from '../action.js';
+import { DEFAULT_MAX_RESULTS, MaxResultsSchema } from '../paging.js';
+import { findRepository, registryIdOf, RegistryIdSchema, RepositoryNameSchema, repositoryOf } from '../ecr-inputs.js';
+import { ImageIdentifierSchema, resolveImageId, wireImageId } from '../image-ids.js';
 import { decodeListingCursor, encodeNextToken } from '../pagination.js';
 import { basicFindingWire, enhancedFindingWire, findingsSummaryWire, imageScanStatusWire } from '../scan-wire.js';
 
 /** ECR allows one manual scan per image per 24 hours. */
 const MANUAL_SCAN_INTERVAL_MS = 24 * 3600 * 1000;
 
-const repositoryOf = (input: { repositoryName: string }) => input.repositoryName;
-
-async function resolveImage(context: ActionContext, repository: Repository, imageId: ImageId): Promise<{ digest: Digest; tag?: string | undefined }> {
-  const [lookup] = await lookupImageIds(context, repository, [imageId]);
-  if (!lookup || 'failure' in lookup) {
-    if (lookup && lookup.failure.failureCode !== 'ImageNotFound' && lookup.failure.failureCode !== 'ImageTagDoesNotMatchDigest') {
-      throw new RegistryError('INVALID_PARAMETER', lookup.failure.failureReason);
-    }
-    throw new RegistryError('MANIFEST_UNKNOWN', imageNotFoundMessage(context, repository, imageId));
-  }
-  return { digest: lookup.found.digest, tag: lookup.found.tag };
-}
 
 const ImageInput = Type.Object(
   { registryId: Type.Optional(RegistryIdSchema), repositoryName: RepositoryNameSchema, imageId: ImageIdentifierSchema },
@@ -44,7 +31,7 @@ export const startImageScan = defineAction({
   resource: repositoryOf,
   async handle(input, context) {
     const repository = await findRepository(context, input);
-    const image = await resolveImage(context, repository, input.imageId);
+    const image = await resolveImageId(context, repository, input.imageId);
     await context.services.metadata.write(async (tx) => {
       if ((await registryScanningConfiguration(tx)).scanType === 'ENHANCED') throw new RegistryError('VALIDATION', 'This feature is disabled');
       const now = context.services.clock.now();
@@ -61,7 +48,7 @@ export const startImageScan = defineAction({
     return {
       registryId: registryIdOf(context),
       repositoryName: repository.name,
-      imageId: { imageDigest: image.digest, ...(image.tag !== undefined ? { imageTag: image.tag } : {}) },
+      imageId: wireImageId({ imageDigest: image.digest, imageTag: image.tag }),
       imageScanStatus: { status: 'IN_PROGRESS' },
     };
   },
@@ -73,7 +60,7 @@ const DescribeFindingsInput = Type.Object(
     repositoryName: RepositoryNameSchema,
     imageId: ImageIdentifierSchema,
     nextToken: Type.Optional(Type.String()),
-    maxResults: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    maxResults: Type.Optional(MaxResultsSchema),
   },
   { additionalProperties: false },
 );
@@ -86,7 +73,7 @@ export const describeImageScanFindings = defineAction({
   resource: repositoryOf,
   async handle(input, context) {
     const repository = await findRepository(context, input);
-    const image = await resolveImage(context, repository, input.imageId);
+    const image = await resolveImageId(context, repository, input.imageId);
     const { scan, summary, config } = await context.services.metadata.read(async (tx) => ({
       scan: await tx.scans.get(repository.id, image.digest),
       summary: await tx.manifests.getImage(repository.id, image.digest),
@@ -110,7 +97,7 @@ export const describeImageScanFindings = defineAction({
     if (!summaryWire || scan.findings === undefined) return base;
     const findings = JSON.parse(scan.findings) as Finding[];
     const start = input.nextToken === undefined ? 0 : Number(decodeListingCursor('DescribeImageScanFindings', input.nextToken).after);
-    const limit = input.maxResults ?? 100;
+    const limit = input.maxResults ?? DEFAULT_MAX_RESULTS;
     const page = findings.slice(start, start + limit);
     const more = start + limit < findings.length;
     const { accountId, region } = context.services.config;
