@@ -23,7 +23,7 @@ describe('resource tags', () => {
     await ecr.send(new CreateRepositoryCommand({ repositoryName: 'tags/app', tags: [{ Key: 'team', Value: 'a' }] }));
     expect(await tagsOf('tags/app')).toEqual([{ Key: 'team', Value: 'a' }]);
 
-    expect(await ecr.send(new TagResourceCommand({ resourceArn: repositoryArn('tags/app'), tags: [{ Key: 'team', Value: 'b' }, { Key: 'cost-center', Value: '42' }] }))).toMatchObject({});
+    await ecr.send(new TagResourceCommand({ resourceArn: repositoryArn('tags/app'), tags: [{ Key: 'team', Value: 'b' }, { Key: 'cost-center', Value: '42' }] }));
     expect(await tagsOf('tags/app')).toEqual([
       { Key: 'cost-center', Value: '42' },
       { Key: 'team', Value: 'b' },

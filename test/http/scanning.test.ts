@@ -152,7 +152,11 @@ async function findingsWhen(
   done: (out: DescribeImageScanFindingsCommandOutput) => boolean,
 ): Promise<DescribeImageScanFindingsCommandOutput> {
   for (;;) {
-    const out = await ecr.send(new DescribeImageScanFindingsCommand({ repositoryName, imageId: { imageDigest } })).catch(() => undefined);
+    // Only "no scan yet" is waited out; any other error fails the test with its cause.
+    const out = await ecr.send(new DescribeImageScanFindingsCommand({ repositoryName, imageId: { imageDigest } })).catch((err: Error) => {
+      if (err.name !== 'ScanNotFoundException') throw err;
+      return undefined;
+    });
     if (out && done(out)) return out;
     await new Promise((r) => setTimeout(r, 200));
   }

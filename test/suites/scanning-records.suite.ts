@@ -192,6 +192,7 @@ export function describeScanningRecords(name: string, database: () => Promise<Me
       expect(await store.read((tx) => tx.scans.get(three.repositoryId, three.digest))).toMatchObject({ vulnDbVersion: 1, completedAt: T0 });
       expect(await store.read((tx) => tx.scans.listStale(3, { limit: 10 }))).toEqual([expect.objectContaining({ digest: three.digest })]);
       await store.write((tx) => tx.scans.markCurrent([], { scanType: 'BASIC', vulnDbVersion: 4 }, T2));
+      expect(await store.read((tx) => tx.scans.get(one.repositoryId, one.digest))).toMatchObject({ vulnDbVersion: 3 });
     });
 
     it('a database at 0005 migrates to 0006 keeping findings; scans older than the latest version forget it, to be re-matched', async () => {
