@@ -43,8 +43,8 @@ const FAILURE_REASONS: Readonly<Record<ImageFailureCode, string>> = {
   UnsupportedImageType: 'The image manifest media type is not among the accepted media types',
 };
 
-export function imageFailure(imageId: ImageId, failureCode: ImageFailureCode, failureReason = FAILURE_REASONS[failureCode]): ImageFailure {
-  return { imageId: wireImageId(imageId), failureCode, failureReason };
+export function imageFailure(imageId: ImageId, failureCode: ImageFailureCode): ImageFailure {
+  return { imageId: wireImageId(imageId), failureCode, failureReason: FAILURE_REASONS[failureCode] };
 }
 
 /** An image id resolved to a stored manifest; `tag` is set when the request named one. */

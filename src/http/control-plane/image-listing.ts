@@ -49,8 +49,10 @@ export async function* imagesFrom(context: ActionContext, repository: Repository
 /** ECR's ImageDetail for each image; an index's size is its largest child's, as ECR reports it. */
 export async function imageDetails(context: ActionContext, repository: Repository, images: readonly ImageSummary[]): Promise<unknown[]> {
   const indexes = images.filter((i) => MANIFEST_KINDS[i.mediaType] === 'index');
-  const indexSizes = indexes.length === 0 ? new Map<Digest, number>() : await context.services.metadata.read((tx) => largestChildSizes(tx, repository, indexes));
-  const scans = await context.services.metadata.read((tx) => imageScanFields(tx, repository, images));
+  const { indexSizes, scans } = await context.services.metadata.read(async (tx) => ({
+    indexSizes: indexes.length === 0 ? new Map<Digest, number>() : await largestChildSizes(tx, repository, indexes),
+    scans: await imageScanFields(tx, repository, images),
+  }));
   return images.map((image) => ({
     registryId: registryIdOf(context),
     repositoryName: repository.name,

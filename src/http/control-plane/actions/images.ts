@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { parseDigest, type Digest } from '../../../domain/digest.js';
 import { parseManifest } from '../../../domain/manifest.js';
 import { bareMediaType } from '../../../domain/media-types.js';
@@ -325,7 +325,6 @@ const ListImageReferrersInput = Type.Object(
   },
   { additionalProperties: false },
 );
-type ListImageReferrersInput = Static<typeof ListImageReferrersInput>;
 
 /**
  * ListImageReferrers: the manifests whose `subject` is the given image (the referrers API's
@@ -336,7 +335,7 @@ export const listImageReferrers = defineAction({
   iamAction: 'ecr:BatchGetImage',
   input: ListImageReferrersInput,
   resource: repositoryOf,
-  async handle(input: ListImageReferrersInput, context) {
+  async handle(input, context) {
     const repository = await findRepository(context, input);
     const subject = parseSubject(input.subjectId.imageDigest);
     const after = input.nextToken === undefined ? undefined : decodeListingCursor('ListImageReferrers', input.nextToken).after;
